@@ -60,8 +60,10 @@ final class UserNames {
             return visible.toLowerCase(Locale.ROOT);
         }
         String compatible = withoutIgnorables(Normalizer.normalize(visible, Normalizer.Form.NFKC));
-        // lower, upper, lower: the capital sharp s (U+1E9E) is ß, then SS, then ss, as ß is
-        String folded = withoutAccents(compatible
+        // lower, upper, lower: the capital sharp s (U+1E9E) is ß, then SS, then ss, as ß is. The marks go before
+        // (U+0345 folds to a letter, iota) and after it (İ lowers to i and a dot above), and before the edges are
+        // stripped again (NFKC makes an Arabic presentation form a space and a mark: probe64c F1)
+        String folded = withoutAccents(withoutAccents(compatible)
                 .strip()
                 .toLowerCase(Locale.ROOT)
                 .toUpperCase(Locale.ROOT)
@@ -74,9 +76,14 @@ final class UserNames {
 
     /**
      * Without combining marks (Unicode's nonspacing marks, of the canonical decomposition: acutes, umlauts,
-     * cedillas, tildes, Hebrew points and Arabic vowel signs), and with the Latin letters whose stroke has no
-     * decomposition ({@code ø ł đ ð ħ ŧ}) read as their base letter and the ligatures {@code æ œ} as their two
-     * letters, as accent-insensitive UCA collations ({@code utf8mb4_0900_ai_ci}, {@code uca1400_ai_ci}) read them.
+     * cedillas, tildes, Hebrew points and Arabic vowel signs; enclosing marks such as U+20DD's circle; spacing marks
+     * such as the visarga), the Arabic tatweel and code points Java's Unicode does not assign (marks of later
+     * versions), and with the Latin letters whose stroke has no decomposition ({@code ø ł đ ð ħ ŧ}) read as their base
+     * letter and the ligatures {@code æ œ} as their two letters, as accent-insensitive UCA collations ({@code
+     * utf8mb4_0900_ai_ci}, {@code uca1400_ai_ci}, MariaDB's {@code unicode_ci}) read them: each compares {@code bob}
+     * and {@code bob\u20DD} or {@code bob\u0903} equal (probe64c F1: 190 guesses at one account from one /24 passed
+     * a network's 30, each spelling a budget of its own). Spacing marks that are Indic vowel signs weigh in those
+     * collations: names that differ only by them share a budget, which is all that folding too much costs.
      */
     static String withoutAccents(String text) {
         String decomposed = Normalizer.normalize(text, Normalizer.Form.NFD);
@@ -85,7 +92,7 @@ final class UserNames {
         for (int i = 0; i < decomposed.length(); ) {
             int c = decomposed.codePointAt(i);
             i += Character.charCount(c);
-            if (Character.getType(c) == Character.NON_SPACING_MARK) {
+            if (isMark(c)) {
                 changed = true;
                 continue;
             }
@@ -100,6 +107,16 @@ final class UserNames {
             kept.appendCodePoint(base);
         }
         return changed ? Normalizer.normalize(kept, Normalizer.Form.NFC) : text;
+    }
+
+    /** Whether a UCA collation reads {@code c} as no letter of its own: a mark, the tatweel, an unassigned point. */
+    private static boolean isMark(int c) {
+        int type = Character.getType(c);
+        return type == Character.NON_SPACING_MARK
+                || type == Character.ENCLOSING_MARK
+                || type == Character.COMBINING_SPACING_MARK
+                || type == Character.UNASSIGNED
+                || c == 0x0640;
     }
 
     private static int strokeBase(int c) {

@@ -61,6 +61,33 @@ class UserNameKeyTest {
     }
 
     /**
+     * probe64c F1: MariaDB's UCA collations (utf8mb4_unicode_ci, unicode_520_ci, and uca1400_ai_ci, MariaDB 11.5's
+     * default) compare enclosing marks (Unicode category Me), the visarga (Mc) and the Arabic tatweel at no primary
+     * weight, so {@code bob} followed by any of them is bob's account there (checked on MariaDB 10.11 with
+     * {@code SELECT 'bob' = 'bob\u20dd' COLLATE utf8mb4_uca1400_ai_ci}: 1); each spelling had a budget of its own:
+     * 190 guesses at one account from one /24 reached the check where the network pair allows 30.
+     */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "bob\u20dd", // combining enclosing circle (Me)
+                "bob\u20e3", // combining enclosing keycap (Me)
+                "b\u20ddob", // inside the name
+                "bob\u0488", // combining Cyrillic hundred thousands sign (Me)
+                "bob\u1abe", // combining parentheses overlay (Me)
+                "bob\ua670", // combining Cyrillic ten millions sign (Me)
+                "bob\u20dd\u20de\u20df", // several
+                "bob\u0903", // Devanagari sign visarga (Mc), equal in every UCA collation of MariaDB
+                "bob\u0640", // Arabic tatweel, equal under uca1400_ai_ci
+                "bob\u302e", // Hangul single dot tone mark (Mc)
+                "bob\ufe70", // Arabic fathatan isolated form (Lo): NFKC makes it a space and a mark, the space stays
+                "bob\u0345", // combining ypogegrammeni (Mn): case folding makes it a letter (iota) before marks go
+            })
+    void marksAUcaCollationIgnoresShareTheNamesKey(String spelling) {
+        assertThat(bodyKey(spelling)).isEqualTo("bob");
+    }
+
+    /**
      * probe43b (x43): UCA collations (MySQL's utf8mb4_0900_ai_ci, MariaDB's uca1400_ai_ci, measured on MariaDB
      * 10.11) find one account for these; each spelling had a budget of its own (20 guesses a minute at david
      * through a limit of 5).
