@@ -544,6 +544,11 @@ final class EmailDomain {
         return c == '%' || c == '\uFF05' || c == '\uFE6A';
     }
 
+    /** {@code !} (a bang path's separator) or a compatibility form NFKC maps to it: full-width U+FF01, small U+FE57. */
+    static boolean isBang(char c) {
+        return c == '!' || c == '\uFF01' || c == '\uFE57';
+    }
+
     /** A domain name normalised as {@link #of(String)} does; {@code null} when it cannot be one. */
     static @Nullable String normalise(String domain) {
         return DomainNames.normalise(domain);

@@ -257,7 +257,7 @@ final class FieldAddresses {
             int bangEnd = -1;
             int i = at - 1;
             for (; i >= 0 && !EmailDomain.isDelimiter(text.charAt(i)); i--) {
-                if (text.charAt(i) == '!') {
+                if (EmailDomain.isBang(text.charAt(i))) {
                     if (bangEnd >= 0) {
                         int hop = name(text, i + 1, bangEnd);
                         if (hop == NONE) {

@@ -203,23 +203,34 @@ final class MxCheck {
         long now = clock.getAsLong();
         long due = canaryDue.get();
         if (now - due >= 0 && canaryDue.compareAndSet(due, now + FAILED_ANSWER_TIME.toNanos())) {
+            // published before the resolver is asked, so that a request meanwhile waits for it too (review94 F4)
+            CompletableFuture<Boolean> answered = new CompletableFuture<>();
+            canary = answered;
             try {
-                canary = resolver.mailHosts(CANARY).whenComplete((hosts, failed) -> {
-                    if (failed == null) {
-                        canaryAnswers = !hosts.isEmpty() && hosts != MxResolver.NO_SUCH_DOMAIN;
-                    }
+                resolver.mailHosts(CANARY).whenComplete((hosts, failed) -> {
+                    // a canary that fails to answer believes nothing until it answers again (review94 F4: the last
+                    // verdict stood for the minute)
+                    canaryAnswers = failed == null && !hosts.isEmpty() && hosts != MxResolver.NO_SUCH_DOMAIN;
+                    answered.complete(canaryAnswers);
                 });
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 // the resolver's queue is full: asked again on the next such answer
                 canaryDue.set(now);
+                answered.complete(Boolean.FALSE);
             }
         }
         Boolean verdict = canaryAnswers;
-        CompletableFuture<List<String>> asked = canary;
+        CompletableFuture<Boolean> asked = canary;
         if (verdict == null && asked != null) {
             long wait = field == null ? budgetNanos : field.mxDeadline(now + budgetNanos) - now;
             if (wait > 0) {
-                answerWithinBudget(asked, wait);
+                try {
+                    asked.get(wait, TimeUnit.NANOSECONDS);
+                } catch (TimeoutException | ExecutionException e) {
+                    // no verdict within the budget: not believed this time
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             verdict = canaryAnswers;
         }
@@ -232,7 +243,8 @@ final class MxCheck {
     /** When the canary is next asked, on the {@link #clock}. */
     private final java.util.concurrent.atomic.AtomicLong canaryDue = new java.util.concurrent.atomic.AtomicLong();
 
-    private volatile @Nullable CompletableFuture<List<String>> canary;
+    /** The canary's look-up in progress or done: its verdict, once it has one. */
+    private volatile @Nullable CompletableFuture<Boolean> canary;
 
     /** Whether the canary's last answer named its mail servers; {@code null} before any answer. */
     private volatile @Nullable Boolean canaryAnswers;
@@ -489,6 +501,15 @@ final class MxCheck {
         if (capped != null) {
             hosts.whenComplete((answer, failed) -> endCounted(inFlight, capped));
         }
+        CompletableFuture<List<String>> asked = hosts;
+        // its expiry was set while it ran: a failure or "no such domain" is kept a minute from its arrival, not the
+        // cache time (review94 F2: an NXDOMAIN that came in after the look-up was cached refused its domain for the
+        // hour, though registered since)
+        hosts.whenComplete((answer, failed) -> {
+            if (failed != null || answer == MxResolver.NO_SUCH_DOMAIN) {
+                cache.asMap().replace(domain, asked, asked);
+            }
+        });
         return hosts;
     }
 

@@ -239,6 +239,7 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
         Decision passedOn = null;
         BitSet paid = null; // kept only once a rule's denial passes the request on
         boolean silent = decoys && watchedByDecoy(applying, request);
+        boolean tarpitted = false; // by an enforced rule: the request may yet go on, so the rules after it are asked
         for (int n = 0; n < order.length; n++) {
             int i = order[n];
             RuleBuckets entry = rules[i];
@@ -284,19 +285,23 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
                 }
                 denial = entry.global ? capDenial(entry, probe) : denial(entry, probe, silent, othersQuota);
             }
-            if (!charging && !entry.global && denial.action() == Action.TARPIT && !monitored.test(rule.name())) {
+            if (!entry.global && denial.action() == Action.TARPIT && !monitored.test(rule.name())) {
                 // review14 F7: a tarpit passes the request on after its delay (then: pass) or at once when it is
                 // full, so the rules after it are checked and charged as for a request that goes on, and everything
                 // taken is given back through cancel if the tarpit refuses it in the end; a rule after it that
                 // refuses answers instead of the tarpit. review93 F4: the client's own rules after it too, not the
                 // caps alone (a network rule tarpitting for its neighbours' traffic, declared first, skipped the
                 // address's own limit, and under then: pass six requests went through a limit of two; a per-client
-                // tarpit skipped the network's limit after it).
+                // tarpit skipped the network's limit after it). review94 F3: charging a request another guard
+                // refused too, or a network tarpit let its client probe that guard without paying its own limit.
                 if (paid == null) {
                     paid = paidBefore(applying, request, n);
                 }
-                if (passedOn == null || passedOn.action() != Action.TARPIT) {
-                    passedOn = denial; // a tarpit holds the request, where an earlier tag or log let it pass
+                if (!tarpitted) {
+                    // a tarpit holds the request, where an earlier tag, log or monitored rule let it pass (review94
+                    // F1: a monitored tarpit kept the place, and the request went through)
+                    passedOn = denial;
+                    tarpitted = true;
                 }
                 continue;
             }
