@@ -2,15 +2,19 @@ package io.github.abuseguard.volume;
 
 import io.github.abuseguard.Action;
 import io.github.abuseguard.GuardRule;
+import io.github.abuseguard.KeyResolver;
 import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.store.Tallies;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An enumeration and scraping bound of the {@link VolumeGuard}: how many distinct resources (distinct
- * paths under the rule's templates, such as {@code /api/giftcards/{code}}) one key may touch within a
+ * paths under the rule's templates, such as {@code /api/giftcards/{code}}, with the value of its {@link
+ * Builder#resource resource} where a route names the resource in its query or body) one key may touch within a
  * window. Above {@code max-distinct} the request is denied with the rule's action, or, with a score,
  * flagged so that it adds to the request's risk. Build with {@link #builder(String)}.
  */
@@ -31,6 +35,8 @@ public final class DistinctRule extends GuardRule {
     private final RateBaseline rateBaseline;
     private final OnlyReads onlyReads;
     private final List<PathPattern> templates;
+    private final @Nullable KeyResolver resource;
+    private final @Nullable String resourceSpec;
 
     private DistinctRule(Builder builder) {
         super(builder);
@@ -42,6 +48,34 @@ public final class DistinctRule extends GuardRule {
         this.underScrape = builder.underScrape;
         this.rateBaseline = builder.rateBaseline;
         this.onlyReads = builder.onlyReads;
+        this.resource = builder.resource;
+        this.resourceSpec = builder.resourceSpec;
+    }
+
+    /** What names a resource besides its path ({@code query:page}), or {@code null}: the path alone. */
+    public @Nullable String resource() {
+        return resourceSpec;
+    }
+
+    @Nullable
+    KeyResolver resourceResolver() {
+        return resource;
+    }
+
+    /**
+     * Whether the rule counts no more resources per key than its bound, so that it never refuses: every path is
+     * literal ({@code /api/catalogue}) and no {@linkplain #resource() resource} names what its query or body asks for.
+     */
+    boolean neverPassesItsBound() {
+        if (resource != null || paths().size() > maxDistinct) {
+            return false;
+        }
+        for (String path : paths()) {
+            if (path.indexOf('{') >= 0 || path.indexOf('*') >= 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The adaptive per-endpoint rate bound, or {@code null} when the rule has none. */
@@ -102,6 +136,8 @@ public final class DistinctRule extends GuardRule {
         private UnderScrape underScrape;
         private RateBaseline rateBaseline;
         private OnlyReads onlyReads;
+        private @Nullable KeyResolver resource;
+        private @Nullable String resourceSpec;
 
         private Builder(String name) {
             super(name, "volume");
@@ -154,6 +190,34 @@ public final class DistinctRule extends GuardRule {
          */
         public Builder rateBaseline(RateBaseline rateBaseline) {
             this.rateBaseline = rateBaseline;
+            return this;
+        }
+
+        /**
+         * What names a resource besides its path, for a route that names it in its query or body: {@code
+         * query:NAME} (a request parameter, as {@code @RequestParam} binds it), {@code body-exact:/pointer} or
+         * {@code body:/pointer}, or several joined by {@code +}; {@code null} (the default) for the path alone. On
+         * {@code GET /api/catalogue?page=N}, {@code query:page} makes each page a resource: without it the route
+         * is one resource, whatever its pages (user64 F1). A request without the value is its path; one that gives
+         * it twice, differently, is refused as a key's would be.
+         *
+         * @throws IllegalArgumentException if a part is none of these
+         */
+        public Builder resource(@Nullable String spec) {
+            if (spec == null || spec.isBlank()) {
+                this.resource = null;
+                this.resourceSpec = null;
+                return this;
+            }
+            for (String part : spec.split("\\+")) {
+                String kind = part.trim().toLowerCase(Locale.ROOT);
+                if (!kind.startsWith("query:") && !kind.startsWith("body:") && !kind.startsWith("body-exact:")) {
+                    throw new IllegalArgumentException("resource must name a request parameter or body field, as"
+                            + " query:NAME, body-exact:/pointer or body:/pointer (joined by +), was '" + spec + "'");
+                }
+            }
+            this.resource = KeyResolver.parse(spec);
+            this.resourceSpec = spec.trim();
             return this;
         }
 

@@ -5,6 +5,7 @@ import io.github.abuseguard.BodyField;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.GuardDescription;
 import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.KeyResolver;
 import io.github.abuseguard.RuleGuard;
 import io.github.abuseguard.StoreRuleBuilder;
 import io.github.abuseguard.TimeSource;
@@ -103,6 +104,13 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
         return new Builder();
     }
 
+    /** A rule reads the body where its key or its {@linkplain DistinctRule#resource() resource} may. */
+    @Override
+    protected boolean readsBody(DistinctRule rule) {
+        KeyResolver resource = rule.resourceResolver();
+        return rule.keyResolver().readsBody() || (resource != null && resource.readsBody());
+    }
+
     /** A monitored rule's denial is only reported: the other rules are still asked, and the request counted. */
     @Override
     public void monitoredRules(Predicate<String> monitored) {
@@ -125,7 +133,11 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
                 continue;
             }
             RuleState state = rules[i];
+            KeyResolver resource = state.rule.resourceResolver();
             BodyField.Unreadable unreadable = state.rule.keyResolver().unreadable(request);
+            if (unreadable == null && resource != null) {
+                unreadable = resource.unreadable(request); // a page given twice, differently: no one resource
+            }
             if (unreadable != null) {
                 // No key, and no shared one, as the rate limits and failure rules answer it: a user name
                 // given twice, or in the query and the body at once, or in a body too large to read, would
@@ -141,6 +153,10 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
             String key = RuleKeys.of(state.rule.keyResolver(), request);
             DistinctRule rule = state.rule;
             long hash = hash(path);
+            String named = resource == null ? null : resource.resolve(request);
+            if (named != null) {
+                hash = hash(hash, named); // the path's hash seeds the value's: no value and path run into another
+            }
             long now = timeSource.epochMillis();
             RouteScrapeWatch watch = state.watch;
             String reason = "under-scrape";

@@ -6,12 +6,16 @@ import io.github.abuseguard.config.GuardContext;
 import io.github.abuseguard.config.PropertyPath;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the {@link VolumeGuard} of {@code abuse-guard.volume.*} and of the rules the host read from
  * annotations (the starter's {@code @VolumeLimit}); no guard without rules.
  */
 public final class VolumeGuardFactory extends AbstractGuardFactory<VolumeSettings> {
+
+    private static final Logger log = LoggerFactory.getLogger(VolumeGuardFactory.class);
 
     /** The section name. */
     public static final String NAME = "volume";
@@ -25,6 +29,20 @@ public final class VolumeGuardFactory extends AbstractGuardFactory<VolumeSetting
         List<DistinctRule> rules = rules(volume.rules(), DistinctRule.class, context, VolumeGuardFactory::rule);
         if (rules.isEmpty()) {
             return null;
+        }
+        for (DistinctRule rule : rules) {
+            if (rule.neverPassesItsBound() && rule.rateBaseline() == null) {
+                // user64 F1: GET /api/catalogue?page=N is one resource, and the rule never refused a walk of its pages
+                log.warn(
+                        "Volume rule '{}' ({}) counts distinct paths, and its paths {} are literal: at most {} per key,"
+                                + " within max-distinct {}, so it never refuses. Where the route names its resource in"
+                                + " its query or body, name it as the rule's resource (resource: query:NAME).",
+                        rule.name(),
+                        rule.source(),
+                        rule.paths(),
+                        rule.paths().size(),
+                        rule.maxDistinct());
+            }
         }
         VolumeGuard.Builder builder =
                 VolumeGuard.builder().store(context.store()).timeSource(context.timeSource());
@@ -40,6 +58,7 @@ public final class VolumeGuardFactory extends AbstractGuardFactory<VolumeSetting
         at.check("max-distinct", () -> distinct.maxDistinct(rule.maxDistinct()));
         distinct.action(at.required(rule.action(), "action"));
         at.check("score", () -> distinct.score(rule.score()));
+        at.check("resource", () -> distinct.resource(rule.resource()));
         VolumeSettings.UnderScrapeSettings scrape = rule.underScrape();
         switchedOn(
                 scrape.enabled(),

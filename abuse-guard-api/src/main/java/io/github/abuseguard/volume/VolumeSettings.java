@@ -45,6 +45,7 @@ public record VolumeSettings(
      * @param underScrape The route-level scraping detector of the rule's paths.
      * @param rateBaseline The adaptive per-endpoint rate bound of the rule's path templates.
      * @param onlyReads The signal of clients that only read many of the rule's resources.
+     * @param resource What names a resource besides its path, where a route names it in its query or body: query:NAME, body-exact:/pointer or body:/pointer (joined by +); the path alone when unset.
      */
     public record Rule(
             List<String> paths,
@@ -59,7 +60,8 @@ public record VolumeSettings(
             @Default("" + Rule.DEFAULT_SCORE) int score,
             UnderScrapeSettings underScrape,
             RateBaselineSettings rateBaseline,
-            OnlyReadsSettings onlyReads)
+            OnlyReadsSettings onlyReads,
+            String resource)
             implements KeyedRuleSettings {
 
         /** The default of {@code score}. */

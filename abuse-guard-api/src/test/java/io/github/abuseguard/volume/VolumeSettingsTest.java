@@ -206,6 +206,19 @@ class VolumeSettingsTest {
         return GuardContext.builder().store(store).timeSource(clock).build();
     }
 
+    /** user64 F1: a route naming its resource in its query gets it from {@code resource}, a wrong one named. */
+    @Test
+    void theResourcePropertyReachesTheRuleAndAWrongOneIsNamed() {
+        DistinctRule rule = guard(bind("abuse-guard.volume.rules.cards.resource", "query:page"))
+                .rules()
+                .get(0);
+        assertThat(rule.resource()).isEqualTo("query:page");
+
+        assertThatThrownBy(() -> guard(bind("abuse-guard.volume.rules.cards.resource", "cookie:page")))
+                .hasMessageContaining("abuse-guard.volume.rules.cards.resource")
+                .hasMessageContaining("query:NAME");
+    }
+
     private VolumeGuard guard(AbuseGuardSettings settings) {
         return (VolumeGuard) SettingsAssembler.guard(settings, "volume", context());
     }

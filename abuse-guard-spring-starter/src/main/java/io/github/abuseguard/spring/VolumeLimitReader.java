@@ -33,6 +33,9 @@ final class VolumeLimitReader implements AnnotationReader<DistinctRule> {
         DistinctRule.Builder builder = handler.keyedScope(
                 AnnotationReader.attribute("name", () -> DistinctRule.builder(name)), "VolumeLimit", annotation.key());
         AnnotationReader.attribute("maxDistinct", () -> builder.maxDistinct(annotation.maxDistinct()));
+        if (!annotation.resource().isEmpty()) {
+            AnnotationReader.attribute("resource", () -> builder.resource(annotation.resource()));
+        }
         AnnotationReader.attribute(
                 "window", () -> builder.window(AnnotationReader.duration("window", annotation.window())));
         builder.action(annotation.action());

@@ -43,6 +43,15 @@ class VolumeLimitReaderTest {
     }
 
     @RestController
+    static class Catalogue {
+        @VolumeLimit(name = "catalogue", maxDistinct = 5, resource = "query:page")
+        @GetMapping("/api/catalogue")
+        String catalogue(@org.springframework.web.bind.annotation.RequestParam int page) {
+            return "page " + page;
+        }
+    }
+
+    @RestController
     static class Broken {
         @VolumeLimit(maxDistinct = 0)
         @GetMapping("/api/items/{id}")
@@ -56,6 +65,7 @@ class VolumeLimitReaderTest {
         List<DistinctRule> rules = new VolumeLimitReader().read(Handlers.of(GiftCards.class));
 
         assertThat(rules).extracting(DistinctRule::name).containsExactly("gift-cards.card", "scores");
+        assertThat(rules.get(0).resource()).isNull();
         DistinctRule cards = rules.get(0);
         assertThat(cards.paths()).containsExactly("/api/giftcards/{code}");
         assertThat(cards.methods()).containsExactly("GET");
@@ -68,6 +78,29 @@ class VolumeLimitReaderTest {
         assertThat(scores.rateBaseline()).isEqualTo(RateBaseline.defaults());
         assertThat(scores.onlyReads()).isNotNull();
         assertThat(scores.underScrape()).isNotNull();
+    }
+
+    /** user64 F1: a route naming its resource in its query makes each value a resource of its own. */
+    @Test
+    void aRouteNamingItsResourceInItsQueryNamesItOnTheAnnotation() {
+        DistinctRule catalogue =
+                new VolumeLimitReader().read(Handlers.of(Catalogue.class)).get(0);
+        assertThat(catalogue.resource()).isEqualTo("query:page");
+        VolumeGuard guard = VolumeGuard.builder()
+                .store(LocalStateStore.builder().build())
+                .seed(7)
+                .rule(catalogue)
+                .build();
+        int allowed = 0;
+        for (int page = 1; page <= 30; page++) {
+            GuardRequest request = GuardRequest.builder("GET", "/api/catalogue")
+                    .route("/api/catalogue")
+                    .client("198.51.100.7")
+                    .queryParameter("page", Integer.toString(page))
+                    .build();
+            allowed += guard.check(request).isAllow() ? 1 : 0;
+        }
+        assertThat(allowed).isBetween(5, 7);
     }
 
     @Test

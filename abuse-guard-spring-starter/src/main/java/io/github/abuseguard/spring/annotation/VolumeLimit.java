@@ -36,6 +36,12 @@ public @interface VolumeLimit {
     /** The most distinct resources a key may touch per window, 1 to 1024; default 50. */
     int maxDistinct() default DistinctRule.DEFAULT_MAX_DISTINCT;
 
+    /**
+     * What names a resource besides its path, as in {@code abuse-guard.volume.rules.NAME.resource}: {@code query:page}
+     * for {@code GET /api/catalogue?page=N}, whose pages are otherwise one resource; default none, the path alone.
+     */
+    String resource() default "";
+
     /** The sliding window distinct resources are counted in; default {@code 10m}. */
     String window() default "10m";
 
