@@ -2,6 +2,7 @@ package io.github.abuseguard;
 
 import java.text.Normalizer;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The key of a user name a client sent: spellings an application may take for one name share it, so that each
@@ -57,7 +58,12 @@ final class UserNames {
         // stripped before the bound: padding must not push a name the application trims past it
         String visible = withoutIgnorables(name).strip();
         if (visible.length() > MAX_NORMALIZED_CHARS) {
-            return visible.toLowerCase(Locale.ROOT);
+            // marks weigh nothing, so they must not push a name past the bound either (review95 F2: bob and 1,100
+            // acutes was a digest of its own for each count of them); removed one by one, in linear time
+            visible = withoutMarks(visible).strip();
+            if (visible.length() > MAX_NORMALIZED_CHARS) {
+                return visible.toLowerCase(Locale.ROOT);
+            }
         }
         String compatible = withoutIgnorables(Normalizer.normalize(visible, Normalizer.Form.NFKC));
         // lower, upper, lower: the capital sharp s (U+1E9E) is ß, then SS, then ss, as ß is. The marks go before
@@ -96,9 +102,15 @@ final class UserNames {
                 changed = true;
                 continue;
             }
-            if (c == 'æ' || c == 'œ') {
-                // ligatures a UCA collation reads as their two letters (probe43b: æron was not aeron)
-                kept.append(c == 'æ' ? "ae" : "oe");
+            if (c == ' ' && i < decomposed.length() && isMark(decomposed.codePointAt(i))) {
+                // an Arabic presentation form's isolated mark, which NFKC makes a space and the mark: neither weighs
+                // (review95 F1: bo\uFE70b was "bo b")
+                changed = true;
+                continue;
+            }
+            String letters = lettersOf(c);
+            if (letters != null) {
+                kept.append(letters);
                 changed = true;
                 continue;
             }
@@ -109,15 +121,109 @@ final class UserNames {
         return changed ? Normalizer.normalize(kept, Normalizer.Form.NFC) : text;
     }
 
-    /** Whether a UCA collation reads {@code c} as no letter of its own: a mark, the tatweel, an unassigned point. */
+    /**
+     * Whether a UCA collation reads {@code c} as no letter of its own: a mark, the tatweel, the few modifier letters
+     * and signs it skips (review95 F1: U+07FA, U+0824, U+0828, U+180A, U+1CD3, U+1CF2, U+1CF3, U+FE73), the middle dot
+     * NFKC leaves of {@code ŀ}, an unassigned point (a mark of a later Unicode than the JDK's).
+     */
     private static boolean isMark(int c) {
         int type = Character.getType(c);
         return type == Character.NON_SPACING_MARK
                 || type == Character.ENCLOSING_MARK
                 || type == Character.COMBINING_SPACING_MARK
                 || type == Character.UNASSIGNED
-                || c == 0x0640;
+                || c == 0x0640
+                || c == 0x00B7
+                || c == 0x07FA
+                || c == 0x0824
+                || c == 0x0828
+                || c == 0x180A
+                || c == 0x1CD3
+                || c == 0x1CF2
+                || c == 0x1CF3
+                || c == 0xFE73;
     }
+
+    /** {@code text} without what {@link #isMark} matches, unnormalised: linear in its length, for any length. */
+    private static String withoutMarks(String text) {
+        StringBuilder kept = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); ) {
+            int c = text.codePointAt(i);
+            i += Character.charCount(c);
+            if (!isMark(c)) {
+                kept.appendCodePoint(c);
+            }
+        }
+        return kept.toString();
+    }
+
+    /**
+     * The letters a UCA collation reads {@code c} as, where it is none of them: a ligature or digraph letter ({@code
+     * æ œ ꜳ ꝏ ʦ ȸ}), a digit of any script ({@code ٥ ५ ๕} are 5), a circled digit NFKC keeps ({@code ❶}), an enclosed
+     * Latin letter NFKC keeps ({@code 🅑}); {@code null} for any other (review95 F1: user5 and user٥ were two keys
+     * of one account, 65 spellings per digit).
+     */
+    private static @Nullable String lettersOf(int c) {
+        if (c < 0x80) {
+            return null;
+        }
+        return switch (c) {
+            case 'æ' -> "ae"; // probe43b: æron was not aeron
+            case 'œ' -> "oe";
+            case 0xA733 -> "aa";
+            case 0xA735 -> "ao";
+            case 0xA737 -> "au";
+            case 0xA739, 0xA73B -> "av";
+            case 0xA73D -> "ay";
+            case 0xA74F -> "oo";
+            case 0xA761 -> "vy";
+            case 0xA729 -> "tz";
+            case 0x02A6 -> "ts";
+            case 0x02AA -> "ls";
+            case 0x02AB -> "lz";
+            case 0x1EFB -> "ll";
+            case 0x1D7A -> "th";
+            case 0x0238 -> "db";
+            case 0x0239 -> "qp";
+            case 0x018D -> "zw";
+            // the squared words NFKC keeps
+            case 0x1F18E -> "ab";
+            case 0x1F18F -> "wc";
+            case 0x1F190 -> "dj";
+            case 0x1F191 -> "cl";
+            case 0x1F192 -> "cool";
+            case 0x1F193 -> "free";
+            case 0x1F194 -> "id";
+            case 0x1F195 -> "new";
+            case 0x1F196 -> "ng";
+            case 0x1F197 -> "ok";
+            case 0x1F198 -> "sos";
+            case 0x1F199 -> "up";
+            case 0x1F19A -> "vs";
+            default -> numberOrEnclosedLetter(c);
+        };
+    }
+
+    private static @Nullable String numberOrEnclosedLetter(int c) {
+        int type = Character.getType(c);
+        if (type == Character.DECIMAL_DIGIT_NUMBER) {
+            int digit = Character.digit(c, 10);
+            return digit < 0 ? null : Character.toString('0' + digit);
+        }
+        if (type == Character.OTHER_NUMBER) {
+            int value = Character.getNumericValue(c);
+            return value >= 0 ? Integer.toString(value) : null;
+        }
+        for (int start : ENCLOSED_LATIN_CAPITALS) {
+            if (c >= start && c < start + 26) {
+                return Character.toString('a' + (c - start));
+            }
+        }
+        return null;
+    }
+
+    /** The first letter of each run of enclosed Latin capitals NFKC does not map: squared, negative circled, negative squared. */
+    private static final int[] ENCLOSED_LATIN_CAPITALS = {0x1F130, 0x1F150, 0x1F170};
 
     private static int strokeBase(int c) {
         return switch (c) {

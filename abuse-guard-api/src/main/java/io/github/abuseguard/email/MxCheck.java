@@ -207,21 +207,24 @@ final class MxCheck {
             CompletableFuture<Boolean> answered = new CompletableFuture<>();
             canary = answered;
             try {
-                resolver.mailHosts(CANARY).whenComplete((hosts, failed) -> {
-                    // a canary that fails to answer believes nothing until it answers again (review94 F4: the last
-                    // verdict stood for the minute)
-                    canaryAnswers = failed == null && !hosts.isEmpty() && hosts != MxResolver.NO_SUCH_DOMAIN;
-                    answered.complete(canaryAnswers);
-                });
+                // a canary that fails to answer believes nothing until it answers again (review94 F4: the last
+                // verdict stood for the minute)
+                resolver.mailHosts(CANARY)
+                        .whenComplete((hosts, failed) -> answered.complete(
+                                failed == null && !hosts.isEmpty() && hosts != MxResolver.NO_SUCH_DOMAIN));
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 // the resolver's queue is full: asked again on the next such answer
                 canaryDue.set(now);
                 answered.complete(Boolean.FALSE);
             }
         }
-        Boolean verdict = canaryAnswers;
         CompletableFuture<Boolean> asked = canary;
-        if (verdict == null && asked != null) {
+        if (asked == null) {
+            return false;
+        }
+        if (!asked.isDone()) {
+            // the canary's answer, within the budget: the first, or a newer one than the last verdict (review95 F5: a
+            // verdict a minute old stood while the resolver had started to say no name exists)
             long wait = field == null ? budgetNanos : field.mxDeadline(now + budgetNanos) - now;
             if (wait > 0) {
                 try {
@@ -232,9 +235,8 @@ final class MxCheck {
                     Thread.currentThread().interrupt();
                 }
             }
-            verdict = canaryAnswers;
         }
-        return Boolean.TRUE.equals(verdict);
+        return Boolean.TRUE.equals(asked.getNow(Boolean.FALSE));
     }
 
     /** A name whose mail servers any working resolver finds. */
@@ -245,9 +247,6 @@ final class MxCheck {
 
     /** The canary's look-up in progress or done: its verdict, once it has one. */
     private volatile @Nullable CompletableFuture<Boolean> canary;
-
-    /** Whether the canary's last answer named its mail servers; {@code null} before any answer. */
-    private volatile @Nullable Boolean canaryAnswers;
 
     /** The host of RFC 7505's null MX ({@code 0 .}), as a look-up answers it. */
     static final String NULL_MX_HOST = ".";
@@ -501,15 +500,18 @@ final class MxCheck {
         if (capped != null) {
             hosts.whenComplete((answer, failed) -> endCounted(inFlight, capped));
         }
-        CompletableFuture<List<String>> asked = hosts;
-        // its expiry was set while it ran: a failure or "no such domain" is kept a minute from its arrival, not the
-        // cache time (review94 F2: an NXDOMAIN that came in after the look-up was cached refused its domain for the
-        // hour, though registered since)
-        hosts.whenComplete((answer, failed) -> {
-            if (failed != null || answer == MxResolver.NO_SUCH_DOMAIN) {
-                cache.asMap().replace(domain, asked, asked);
-            }
-        });
+        if (!hosts.isDone()) {
+            // its expiry is set while it runs: a failure or "no such domain" is kept a minute from its arrival, not
+            // the cache time (review94 F2: an NXDOMAIN that came in after the look-up was cached refused its domain
+            // for the hour, though registered since). One done already is judged as it is cached (review95 F4: a
+            // replace inside the cache's own compute is a recursive update).
+            CompletableFuture<List<String>> asked = hosts;
+            hosts.whenComplete((answer, failed) -> {
+                if (failed != null || answer == MxResolver.NO_SUCH_DOMAIN) {
+                    cache.asMap().replace(domain, asked, asked);
+                }
+            });
+        }
         return hosts;
     }
 

@@ -107,6 +107,22 @@ class NoSuchDomainTest {
                 .hasSize(2);
     }
 
+    /** review95 F5: a resolver that starts to say no name exists is noticed at the next canary, within a minute. */
+    @Test
+    void aResolverThatStartsToLieIsNoticedAtTheNextCanary() {
+        boolean[] lying = {false};
+        DisposableDomains domains = domains(domain -> CompletableFuture.completedFuture(
+                lying[0] || !domain.equals(MxCheck.CANARY) ? MxResolver.NO_SUCH_DOMAIN : List.of("mx.gmail.example.")));
+        assertThat(domains.match("bot@made-up.example"))
+                .as("believed while gmail.com resolves")
+                .isNotNull();
+
+        lying[0] = true;
+        now.addAndGet(Duration.ofSeconds(61).toNanos());
+
+        assertThat(domains.match("ann@small-business.example")).isNull();
+    }
+
     @Test
     void aCanaryThatFailsToAnswerLeavesNoSuchDomainUnbelieved() {
         DisposableDomains domains = domains(domain -> domain.equals(MxCheck.CANARY)
