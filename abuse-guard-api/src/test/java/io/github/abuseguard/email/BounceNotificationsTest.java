@@ -104,6 +104,29 @@ class BounceNotificationsTest {
         assertThat(feedback.bounceRates()).containsEntry("busy.example", 1.0 / 3);
     }
 
+    /**
+     * probe64e F2: an unsigned message naming the trusted topic and a SigningCertURL on an SNS host with a query of
+     * its own made the endpoint fetch a certificate per message (the cache is keyed by the whole URL, and a failed
+     * fetch is not remembered), each a WARN line: 200 forged POSTs to the demo, 200 outbound fetches and 200 WARN
+     * lines. SNS's certificate URLs carry no query, and a URL that failed is not fetched again at once.
+     */
+    @Test
+    void forgedMessagesCannotMakeTheEndpointFetchACertificatePerMessage() {
+        for (int i = 0; i < 20; i++) {
+            Map<String, String> forged = sign(fresh(sesBounce("Permanent", "a@x.example")), "attacker");
+            forged.put("SigningCertURL", CERTIFICATE_URL + "?r=" + i);
+            notifications.handle(json(forged), null);
+        }
+        for (int i = 0; i < 20; i++) {
+            Map<String, String> forged = sign(fresh(sesBounce("Permanent", "a@x.example")), "attacker");
+            forged.put("SigningCertURL", "https://sns.eu-west-1.amazonaws.com/missing.pem");
+            notifications.handle(json(forged), null);
+        }
+        assertThat(fetched)
+                .as("certificate fetches caused by 40 forged messages")
+                .hasSizeLessThanOrEqualTo(1);
+    }
+
     @Test
     void aForgedSignatureIsRefusedAndCountsNothing() {
         Map<String, String> forged =

@@ -211,6 +211,16 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
               end
               resetWait = math.max(resetWait, wait(i, cap[i]))
             end
+            if ARGV[3] == 'r' and own then
+              -- a refund that fills the bucket again: a full bucket is a new one, so no key is kept for it (probe64e
+              -- F1: each refunded value was a key for the limit's whole period)
+              local full = true
+              for i = 1, n do if tokens[i] < cap[i] then full = false end end
+              if full then
+                redis.call('DEL', KEYS[1])
+                return {consumed, math.floor(remaining), refillWait, resetWait}
+              end
+            end
             local write = {}
             -- identity, version and capacities change only when the bucket is new or moves to these limits
             local settle = own and (partial or id ~= ARGV[4] or version > stored)

@@ -76,6 +76,24 @@ public final class BounceNotifications {
     private final TimeSource timeSource;
     private final Cache<String, Boolean> seenMessages;
 
+    /** Certificate URLs fetched: asked again freely (the provider keeps the certificate). */
+    private final Cache<URI, Boolean> fetchedCertificates = Caffeine.newBuilder()
+            .maximumSize(100)
+            .expireAfterWrite(Duration.ofDays(1))
+            .build();
+
+    /** Certificate URLs whose fetch failed, not fetched again for a minute. */
+    private final Cache<URI, Boolean> failedCertificates = Caffeine.newBuilder()
+            .maximumSize(1_000)
+            .expireAfterWrite(Duration.ofMinutes(1))
+            .build();
+
+    /** At most 10 fetches of URLs not fetched before per minute: SNS rotates its certificate a few times a year. */
+    private final PerMinute fetches = new PerMinute(10);
+
+    /** At most one WARN a minute for failed fetches. */
+    private final PerMinute fetchWarnings = new PerMinute(1);
+
     private BounceNotifications(Builder builder) {
         this.feedback = builder.feedback;
         this.topicArns = Set.copyOf(builder.topicArns);
@@ -212,7 +230,11 @@ public final class BounceNotifications {
         if (!topicArns.contains(topicArn)) {
             return Outcome.problem(403, "Foreign topic", "the topic is not one of the configured topic ARNs");
         }
-        if (!isCertificateHost(certificateUrl) || !certificateUrl.getPath().endsWith(".pem")) {
+        if (!isCertificateHost(certificateUrl)
+                || !certificateUrl.getPath().endsWith(".pem")
+                || certificateUrl.getRawQuery() != null
+                || certificateUrl.getRawFragment() != null) {
+            // SNS's certificate URLs carry no query: one would make each message a URL of its own (probe64e F2)
             return Outcome.problem(
                     403, "Untrusted certificate", "'SigningCertURL' is not an https .pem URL on an allowed SNS host");
         }
@@ -222,10 +244,20 @@ public final class BounceNotifications {
                     400, "Stale notification", "the message is older than " + maxAge + " or dated ahead");
         }
         X509Certificate certificate;
+        boolean known = fetchedCertificates.getIfPresent(certificateUrl) != null;
+        if (!known && (failedCertificates.getIfPresent(certificateUrl) != null || !fetches.tryTake(now))) {
+            // a URL that failed a moment ago, or more new URLs than SNS rotates certificates: a forger's, not fetched
+            // (probe64e F2: 200 forged messages, 200 outbound fetches and 200 WARN lines)
+            return Outcome.problem(503, "Certificate unavailable", "the signing certificate could not be fetched");
+        }
         try {
             certificate = certificates.certificate(certificateUrl);
+            fetchedCertificates.put(certificateUrl, Boolean.TRUE);
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
-            log.warn("SNS signing certificate {} not fetched: {}", certificateUrl, e.toString());
+            failedCertificates.put(certificateUrl, Boolean.TRUE);
+            if (fetchWarnings.tryTake(now)) {
+                log.warn("SNS signing certificate {} not fetched: {}", certificateUrl, e.toString());
+            }
             return Outcome.problem(503, "Certificate unavailable", "the signing certificate could not be fetched");
         }
         if (!verifies(certificate, version, canonical.toString(), signature, now)) {
@@ -358,6 +390,30 @@ public final class BounceNotifications {
             return new URI(text);
         } catch (URISyntaxException e) {
             throw new JsonValues.MalformedException("'" + field + "' is not a URL");
+        }
+    }
+
+    /** A budget of {@code most} a minute, by the notification's clock. */
+    private static final class PerMinute {
+        private final int most;
+        private long minute = Long.MIN_VALUE;
+        private int taken;
+
+        PerMinute(int most) {
+            this.most = most;
+        }
+
+        synchronized boolean tryTake(Instant now) {
+            long current = now.getEpochSecond() / 60;
+            if (current != minute) {
+                minute = current;
+                taken = 0;
+            }
+            if (taken >= most) {
+                return false;
+            }
+            taken++;
+            return true;
         }
     }
 
