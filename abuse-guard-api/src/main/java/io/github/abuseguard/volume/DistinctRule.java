@@ -35,7 +35,7 @@ public final class DistinctRule extends GuardRule {
     private final RateBaseline rateBaseline;
     private final OnlyReads onlyReads;
     private final List<PathPattern> templates;
-    private final @Nullable KeyResolver resource;
+    private final List<KeyResolver> resource;
     private final @Nullable String resourceSpec;
 
     private DistinctRule(Builder builder) {
@@ -57,8 +57,8 @@ public final class DistinctRule extends GuardRule {
         return resourceSpec;
     }
 
-    @Nullable
-    KeyResolver resourceResolver() {
+    /** The parts of the {@linkplain #resource() resource}, each read apart; none for the path alone. */
+    List<KeyResolver> resourceParts() {
         return resource;
     }
 
@@ -67,8 +67,11 @@ public final class DistinctRule extends GuardRule {
      * literal ({@code /api/catalogue}) and no {@linkplain #resource() resource} names what its query or body asks for.
      */
     boolean neverPassesItsBound() {
-        if (resource != null || paths().size() > maxDistinct) {
+        if (!resource.isEmpty() || paths().size() > maxDistinct) {
             return false;
+        }
+        if (onlyReads != null && onlyReads.minDistinct() <= paths().size()) {
+            return false; // the only-reads signal refuses at its own count (review96 F2)
         }
         for (String path : paths()) {
             if (path.indexOf('{') >= 0 || path.indexOf('*') >= 0) {
@@ -136,7 +139,7 @@ public final class DistinctRule extends GuardRule {
         private UnderScrape underScrape;
         private RateBaseline rateBaseline;
         private OnlyReads onlyReads;
-        private @Nullable KeyResolver resource;
+        private List<KeyResolver> resource = List.of();
         private @Nullable String resourceSpec;
 
         private Builder(String name) {
@@ -205,18 +208,22 @@ public final class DistinctRule extends GuardRule {
          */
         public Builder resource(@Nullable String spec) {
             if (spec == null || spec.isBlank()) {
-                this.resource = null;
+                this.resource = List.of();
                 this.resourceSpec = null;
                 return this;
             }
+            List<KeyResolver> parts = new java.util.ArrayList<>();
             for (String part : spec.split("\\+")) {
                 String kind = part.trim().toLowerCase(Locale.ROOT);
                 if (!kind.startsWith("query:") && !kind.startsWith("body:") && !kind.startsWith("body-exact:")) {
                     throw new IllegalArgumentException("resource must name a request parameter or body field, as"
                             + " query:NAME, body-exact:/pointer or body:/pointer (joined by +), was '" + spec + "'");
                 }
+                // each part read apart, so that no two values run into each other (review96 F1: a=s|s&b=s and
+                // a=s&b=s|s were one joined key)
+                parts.add(KeyResolver.parse(part.trim()));
             }
-            this.resource = KeyResolver.parse(spec);
+            this.resource = List.copyOf(parts);
             this.resourceSpec = spec.trim();
             return this;
         }

@@ -107,8 +107,15 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
     /** A rule reads the body where its key or its {@linkplain DistinctRule#resource() resource} may. */
     @Override
     protected boolean readsBody(DistinctRule rule) {
-        KeyResolver resource = rule.resourceResolver();
-        return rule.keyResolver().readsBody() || (resource != null && resource.readsBody());
+        if (rule.keyResolver().readsBody()) {
+            return true;
+        }
+        for (KeyResolver part : rule.resourceParts()) {
+            if (part.readsBody()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A monitored rule's denial is only reported: the other rules are still asked, and the request counted. */
@@ -133,10 +140,10 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
                 continue;
             }
             RuleState state = rules[i];
-            KeyResolver resource = state.rule.resourceResolver();
+            List<KeyResolver> resource = state.rule.resourceParts();
             BodyField.Unreadable unreadable = state.rule.keyResolver().unreadable(request);
-            if (unreadable == null && resource != null) {
-                unreadable = resource.unreadable(request); // a page given twice, differently: no one resource
+            for (int part = 0; part < resource.size() && unreadable == null; part++) {
+                unreadable = resource.get(part).unreadable(request); // a page given twice, differently: no one resource
             }
             if (unreadable != null) {
                 // No key, and no shared one, as the rate limits and failure rules answer it: a user name
@@ -153,9 +160,11 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
             String key = RuleKeys.of(state.rule.keyResolver(), request);
             DistinctRule rule = state.rule;
             long hash = hash(path);
-            String named = resource == null ? null : resource.resolve(request);
-            if (named != null) {
-                hash = hash(hash, named); // the path's hash seeds the value's: no value and path run into another
+            for (int part = 0; part < resource.size(); part++) {
+                // each value's hash seeded by what came before: no value runs into the path or the next value (an
+                // absent one, which no request sends as a value, is the empty text)
+                String named = resource.get(part).resolve(request);
+                hash = hash(hash, named == null ? "" : named);
             }
             long now = timeSource.epochMillis();
             RouteScrapeWatch watch = state.watch;

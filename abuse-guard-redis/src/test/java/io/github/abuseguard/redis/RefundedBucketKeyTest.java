@@ -67,7 +67,8 @@ class RefundedBucketKeyTest {
         try (var connection = client.connect()) {
             List<String> kept = connection.sync().keys(prefix + "sign-up-mailbox:tb:*");
             assertThat(kept)
-                    .as("full buckets (every token given back) are new buckets; kept for %s ms each",
+                    .as(
+                            "full buckets (every token given back) are new buckets; kept for %s ms each",
                             kept.isEmpty() ? 0 : connection.sync().pttl(kept.get(0)))
                     .isEmpty();
         } finally {
