@@ -60,7 +60,7 @@ final class UserNames {
         if (visible.length() > MAX_NORMALIZED_CHARS) {
             // marks weigh nothing, so they must not push a name past the bound either (review95 F2: bob and 1,100
             // acutes was a digest of its own for each count of them); removed one by one, in linear time
-            visible = withoutMarks(visible).strip();
+            visible = withoutEdgeSpaces(withoutMarks(visible));
             if (visible.length() > MAX_NORMALIZED_CHARS) {
                 return visible.toLowerCase(Locale.ROOT);
             }
@@ -144,6 +144,26 @@ final class UserNames {
                 || c == 0xFE73;
     }
 
+    /**
+     * {@code text} without the white space and Unicode spaces at its edges ({@code strip()} keeps a no-break space,
+     * which NFKC makes a space on the short path: review97 F3).
+     */
+    private static String withoutEdgeSpaces(String text) {
+        int start = 0;
+        int end = text.length();
+        while (start < end && isSpace(text.charAt(start))) {
+            start++;
+        }
+        while (end > start && isSpace(text.charAt(end - 1))) {
+            end--;
+        }
+        return text.substring(start, end);
+    }
+
+    private static boolean isSpace(char c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c);
+    }
+
     /** {@code text} without what {@link #isMark} matches, unnormalised: linear in its length, for any length. */
     private static String withoutMarks(String text) {
         StringBuilder kept = new StringBuilder(text.length());
@@ -166,13 +186,16 @@ final class UserNames {
 
     private static java.util.BitSet spacedMarks() {
         java.util.BitSet marks = new java.util.BitSet(0x10000);
-        int[][] blocks = {{0xA0, 0x400}, {0x1FB0, 0x2000}, {0x3090, 0x30A0}, {0xFC00, 0xFF00}};
+        // every block with such a character in Java 17's Unicode (review97 F1: U+2017, U+203E, U+FFE3, the half-width
+        // voicing marks, the Arabic medial forms that are the tatweel and a mark)
+        int[][] blocks = {{0xA0, 0x400}, {0x1FB0, 0x2040}, {0x3090, 0x30A0}, {0xFC00, 0x10000}};
         for (int[] block : blocks) {
             for (int c = block[0]; c < block[1]; c++) {
                 String normal = Normalizer.normalize(Character.toString(c), Normalizer.Form.NFKC);
-                if (normal.length() > 1
-                        && normal.charAt(0) == ' '
-                        && normal.codePoints().skip(1).allMatch(UserNames::isMark)) {
+                String marksOnly = normal.startsWith(" ") ? normal.substring(1) : normal;
+                if (!normal.equals(Character.toString(c))
+                        && !marksOnly.isEmpty()
+                        && marksOnly.codePoints().allMatch(UserNames::isMark)) {
                     marks.set(c);
                 }
             }

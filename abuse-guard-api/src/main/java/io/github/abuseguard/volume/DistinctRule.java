@@ -70,8 +70,11 @@ public final class DistinctRule extends GuardRule {
         if (!resource.isEmpty() || paths().size() > maxDistinct) {
             return false;
         }
-        if (onlyReads != null && onlyReads.minDistinct() <= paths().size()) {
-            return false; // the only-reads signal refuses at its own count (review96 F2)
+        if (onlyReads != null
+                && onlyReads.score() == 0
+                && !onlyReads.action().passesRequestOn()
+                && onlyReads.minDistinct() <= paths().size()) {
+            return false; // the only-reads signal refuses at its own count (review96 F2), when it refuses (review97 F2)
         }
         for (String path : paths()) {
             if (path.indexOf('{') >= 0 || path.indexOf('*') >= 0) {
