@@ -3,6 +3,7 @@ package io.github.abuseguard.volume;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.abuseguard.Action;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.store.LocalStateStore;
@@ -126,5 +127,87 @@ class ResourceInQueryTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(catalogue().resource("query:page+query:size").build().resource())
                 .isEqualTo("query:page+query:size");
+    }
+
+    /**
+     * review96 F1: resource query:a+query:b joins the two values with '|' before hashing, so (a=s|s, b=s) and (a=s, b=s|s) are
+     * one resource: a value holding the separator moves the boundary, and 39 different requests (which the
+     * application reads as 39 different (a, b) pairs) count as one.
+     */
+    @Test
+    void twoParametersWhoseJoinIsTheSameAreNotOneResource() {
+        VolumeGuard guard = guard(DistinctRule.builder("search")
+                .path("/api/search")
+                .methods("GET")
+                .maxDistinct(5)
+                .resource("query:a+query:b")
+                .build());
+        int segments = 40;
+        int allowed = 0;
+        for (int i = 1; i < segments; i++) {
+            String a = "s" + "|s".repeat(i - 1);
+            String b = "s" + "|s".repeat(segments - i - 1);
+            allowed += guard.check(GuardRequest.builder("GET", "/api/search")
+                                    .client("198.51.100.9")
+                                    .queryParameter("a", a)
+                                    .queryParameter("b", b)
+                                    .build())
+                            .isAllow()
+                    ? 1
+                    : 0;
+        }
+        assertThat(allowed).as("39 different (a, b) pairs past a bound of 5").isLessThanOrEqualTo(8);
+    }
+
+    /**
+     * review96 F2: a rule on literal paths with only-reads below the number of its paths refuses a client that read them
+     * all and wrote nothing, yet neverPassesItsBound() (the start-up WARN "it never refuses") holds for it.
+     */
+    @Test
+    void aLiteralRuleWithOnlyReadsCanRefuseSoItIsNotWarnedAsNeverRefusing() {
+        DistinctRule rule = DistinctRule.builder("pages")
+                .path("/a")
+                .path("/b")
+                .path("/c")
+                .methods("GET")
+                .maxDistinct(50)
+                .onlyReads(new OnlyReads(2, 0, Action.REJECT))
+                .build();
+        VolumeGuard guard = guard(rule);
+        boolean refused = false;
+        for (String path : new String[] {"/a", "/b", "/c"}) {
+            refused |= guard.check(GuardRequest.builder("GET", path)
+                            .client("198.51.100.10")
+                            .build())
+                    .isDeny();
+        }
+        assertThat(refused)
+                .as("only-reads refuses a reader of the literal paths")
+                .isTrue();
+        assertThat(rule.neverPassesItsBound())
+                .as("the WARN says it never refuses")
+                .isFalse();
+    }
+
+    private static DistinctRule pages(OnlyReads onlyReads) {
+        return DistinctRule.builder("pages")
+                .path("/a")
+                .path("/b")
+                .path("/c")
+                .methods("GET")
+                .maxDistinct(50)
+                .onlyReads(onlyReads)
+                .build();
+    }
+
+    /** review97 F2: only-reads that refuses nothing (a flag, a log) does not silence the WARN. */
+    @Test
+    void anOnlyReadsThatRefusesNothingDoesNotSilenceTheWarn() {
+        assertThat(pages(new OnlyReads(2, 50, Action.THROTTLE)).neverPassesItsBound())
+                .as("a flag of 50 only")
+                .isTrue();
+        assertThat(pages(new OnlyReads(2, 0, Action.LOG)).neverPassesItsBound())
+                .as("a LOG only")
+                .isTrue();
     }
 }
