@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.config.EngineSettings;
+import io.github.abuseguard.internal.Durations;
 import io.github.abuseguard.internal.RateLimitedLog;
 import io.github.abuseguard.internal.RouteMarker;
 import io.github.abuseguard.internal.Settings;
@@ -1890,7 +1891,8 @@ public final class AbuseGuard implements AutoCloseable {
          */
         public Builder failureLogInterval(Duration interval) {
             if (interval.isNegative()) {
-                throw new IllegalArgumentException("failureLogInterval must not be negative, was " + interval);
+                throw new IllegalArgumentException(
+                        "failureLogInterval must not be negative, was " + Durations.written(interval));
             }
             this.failureLogInterval = interval;
             return this;

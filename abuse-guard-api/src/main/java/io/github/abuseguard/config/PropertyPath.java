@@ -1,5 +1,6 @@
 package io.github.abuseguard.config;
 
+import io.github.abuseguard.internal.Durations;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -55,7 +56,7 @@ public final class PropertyPath {
     public Duration positive(@Nullable Duration value, String relative) {
         Duration duration = required(value, relative);
         if (duration.isNegative() || duration.isZero()) {
-            throw child(relative).invalid("must be positive, was " + duration);
+            throw child(relative).invalid("must be positive, was " + Durations.written(duration));
         }
         return duration;
     }

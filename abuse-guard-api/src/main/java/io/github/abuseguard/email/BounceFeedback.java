@@ -2,6 +2,7 @@ package io.github.abuseguard.email;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.abuseguard.internal.Durations;
 import io.github.abuseguard.internal.IpAddresses;
 import io.github.abuseguard.internal.SettingsBinder;
 import io.github.abuseguard.store.Bans;
@@ -443,7 +444,7 @@ public final class BounceFeedback {
 
         private static Duration positive(Duration duration, String what) {
             if (duration.isNegative() || duration.isZero()) {
-                throw new IllegalArgumentException(what + " must be positive, was " + duration);
+                throw new IllegalArgumentException(what + " must be positive, was " + Durations.written(duration));
             }
             return duration;
         }

@@ -1,5 +1,6 @@
 package io.github.abuseguard.email;
 
+import io.github.abuseguard.internal.Durations;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,7 +51,8 @@ final class UrlDomainSource implements DomainSource, AutoCloseable {
             throw new IllegalArgumentException("a domain list URL must be http or https: " + uri);
         }
         if (refreshInterval.isNegative() || refreshInterval.isZero()) {
-            throw new IllegalArgumentException("refresh interval must be positive, was " + refreshInterval);
+            throw new IllegalArgumentException(
+                    "refresh interval must be positive, was " + Durations.written(refreshInterval));
         }
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         this.client = HttpClient.newBuilder()

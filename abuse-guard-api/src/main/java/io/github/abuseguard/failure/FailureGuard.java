@@ -13,6 +13,7 @@ import io.github.abuseguard.StoreRuleBuilder;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.internal.BaselineJson;
 import io.github.abuseguard.internal.BrowserInvariants;
+import io.github.abuseguard.internal.Durations;
 import io.github.abuseguard.internal.IpAddresses;
 import io.github.abuseguard.internal.RuleKeys;
 import io.github.abuseguard.internal.SettingsBinder;
@@ -1627,7 +1628,8 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         public Builder historyTtl(Duration historyTtl) {
             Objects.requireNonNull(historyTtl, "historyTtl");
             if (historyTtl.toMillis() < 1) {
-                throw new IllegalArgumentException("history-ttl must be positive, was " + historyTtl);
+                throw new IllegalArgumentException(
+                        "history-ttl must be positive, was " + Durations.written(historyTtl));
             }
             this.historyTtl = historyTtl;
             return this;

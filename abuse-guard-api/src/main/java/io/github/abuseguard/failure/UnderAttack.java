@@ -1,6 +1,7 @@
 package io.github.abuseguard.failure;
 
 import io.github.abuseguard.Action;
+import io.github.abuseguard.internal.Durations;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Objects;
@@ -182,10 +183,10 @@ public record UnderAttack(
         Objects.requireNonNull(duration, "duration");
         Objects.requireNonNull(action, "action");
         if (window.toMillis() < 1) {
-            throw new IllegalArgumentException("window must be positive, was " + window);
+            throw new IllegalArgumentException("window must be positive, was " + Durations.written(window));
         }
         if (duration.toMillis() < 1) {
-            throw new IllegalArgumentException("duration must be positive, was " + duration);
+            throw new IllegalArgumentException("duration must be positive, was " + Durations.written(duration));
         }
         if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
             throw new IllegalArgumentException("multiplier must be at least 1, was " + multiplier);
@@ -204,7 +205,8 @@ public record UnderAttack(
         Objects.requireNonNull(history, "history");
         Objects.requireNonNull(slowWindow, "slowWindow");
         if (slowWindow.isNegative()) {
-            throw new IllegalArgumentException("slow-window must be 0 (off) or positive, was " + slowWindow);
+            throw new IllegalArgumentException(
+                    "slow-window must be 0 (off) or positive, was " + Durations.written(slowWindow));
         }
         if (!slowWindow.isZero() && slowWindow.compareTo(window.multipliedBy(2)) < 0) {
             // A window of more than 5 minutes was valid before the slow judgement came, with no slow-window

@@ -1,5 +1,6 @@
 package io.github.abuseguard.sequence;
 
+import io.github.abuseguard.internal.Durations;
 import io.github.abuseguard.internal.HttpMethods;
 import java.time.Duration;
 import java.util.Objects;
@@ -50,11 +51,12 @@ public record PrecedenceRule(
             throw new IllegalArgumentException("status class must be 0 (any) to 5, was " + statusClass);
         }
         if (window == null || window.isNegative() || window.isZero()) {
-            throw new IllegalArgumentException("window must be positive, was " + window);
+            throw new IllegalArgumentException("window must be positive, was " + Durations.written(window));
         }
         minimumDelay = minimumDelay == null ? Duration.ZERO : minimumDelay;
         if (minimumDelay.isNegative()) {
-            throw new IllegalArgumentException("minimum delay must not be negative, was " + minimumDelay);
+            throw new IllegalArgumentException(
+                    "minimum delay must not be negative, was " + Durations.written(minimumDelay));
         }
         Objects.requireNonNull(source, "source");
     }

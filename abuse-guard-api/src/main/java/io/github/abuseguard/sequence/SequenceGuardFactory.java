@@ -6,6 +6,7 @@ import io.github.abuseguard.config.AbstractGuardFactory;
 import io.github.abuseguard.config.GuardContext;
 import io.github.abuseguard.config.PropertyPath;
 import io.github.abuseguard.discovery.EndpointInventory;
+import io.github.abuseguard.internal.Durations;
 import io.github.abuseguard.internal.SettingsAssembler;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -152,7 +153,7 @@ public final class SequenceGuardFactory extends AbstractGuardFactory<SequenceSet
         at.positive(rule.within(), "within");
         Duration delay = at.required(rule.minimumDelay(), "minimum-delay");
         if (delay.isNegative()) {
-            throw at.child("minimum-delay").invalid("must not be negative, was " + delay);
+            throw at.child("minimum-delay").invalid("must not be negative, was " + Durations.written(delay));
         }
         return new PrecedenceRule(
                 name,

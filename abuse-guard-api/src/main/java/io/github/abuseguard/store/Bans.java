@@ -1,5 +1,6 @@
 package io.github.abuseguard.store;
 
+import io.github.abuseguard.internal.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -163,7 +164,7 @@ public interface Bans {
 
     private static void requirePositive(Duration ttl) {
         if (ttl == null || ttl.isNegative() || ttl.isZero()) {
-            throw new IllegalArgumentException("ttl must be positive, was " + ttl);
+            throw new IllegalArgumentException("ttl must be positive, was " + Durations.written(ttl));
         }
     }
 

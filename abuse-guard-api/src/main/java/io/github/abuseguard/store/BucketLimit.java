@@ -1,5 +1,6 @@
 package io.github.abuseguard.store;
 
+import io.github.abuseguard.internal.Durations;
 import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -27,13 +28,13 @@ public final class BucketLimit {
         }
         Objects.requireNonNull(period, "period");
         if (period.isNegative() || period.isZero()) {
-            throw new IllegalArgumentException("period must be positive, was " + period);
+            throw new IllegalArgumentException("period must be positive, was " + Durations.written(period));
         }
         long nanos;
         try {
             nanos = period.toNanos();
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("period must be at most 292 years, was " + period, e);
+            throw new IllegalArgumentException("period must be at most 292 years, was " + Durations.written(period), e);
         }
         if (refillTokens > nanos) {
             throw new IllegalArgumentException(

@@ -1,5 +1,6 @@
 package io.github.abuseguard.store;
 
+import io.github.abuseguard.internal.Durations;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
@@ -37,7 +38,7 @@ final class CounterSlidingWindows implements SlidingWindows {
     /** The window in milliseconds, at least 1. */
     static long requireWindowMillis(Duration window) {
         if (window == null || window.toMillis() < 1) {
-            throw new IllegalArgumentException("window must be at least 1ms, was " + window);
+            throw new IllegalArgumentException("window must be at least 1ms, was " + Durations.written(window));
         }
         return window.toMillis();
     }

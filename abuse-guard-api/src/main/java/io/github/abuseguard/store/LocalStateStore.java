@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.config.EngineSettings;
+import io.github.abuseguard.internal.Durations;
 import io.github.abuseguard.internal.SampledAccess;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -1035,7 +1036,7 @@ public final class LocalStateStore implements StateStore {
 
     private static void requirePositive(Duration duration, String name) {
         if (duration == null || duration.isNegative() || duration.isZero()) {
-            throw new IllegalArgumentException(name + " must be positive, was " + duration);
+            throw new IllegalArgumentException(name + " must be positive, was " + Durations.written(duration));
         }
     }
 

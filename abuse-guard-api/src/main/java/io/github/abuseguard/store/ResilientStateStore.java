@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.config.EngineSettings;
+import io.github.abuseguard.internal.Durations;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -2904,7 +2905,8 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
          */
         public Builder retryInterval(Duration retryInterval) {
             if (retryInterval == null || retryInterval.isNegative() || retryInterval.isZero()) {
-                throw new IllegalArgumentException("retryInterval must be positive, was " + retryInterval);
+                throw new IllegalArgumentException(
+                        "retryInterval must be positive, was " + Durations.written(retryInterval));
             }
             this.retryInterval = retryInterval;
             return this;

@@ -1,5 +1,7 @@
 package io.github.abuseguard.store;
 
+import io.github.abuseguard.internal.Durations;
+
 /**
  * Per-key tallies of one namespace; see {@link StateStore#tallies}. What one client did on one rule,
  * kept as one entry so that a request costs one store operation (one round trip on a shared store).
@@ -141,7 +143,7 @@ public interface Tallies {
             throw new IllegalArgumentException("slots must be 0 to " + MAX_SLOTS + ", was " + slots);
         }
         if (ttl == null || ttl.isNegative() || ttl.isZero()) {
-            throw new IllegalArgumentException("ttl must be positive, was " + ttl);
+            throw new IllegalArgumentException("ttl must be positive, was " + Durations.written(ttl));
         }
     }
 }

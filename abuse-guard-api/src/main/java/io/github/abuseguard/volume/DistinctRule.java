@@ -4,6 +4,7 @@ import io.github.abuseguard.Action;
 import io.github.abuseguard.GuardRule;
 import io.github.abuseguard.KeyResolver;
 import io.github.abuseguard.PathPattern;
+import io.github.abuseguard.internal.Durations;
 import io.github.abuseguard.store.Tallies;
 import java.time.Duration;
 import java.util.List;
@@ -153,7 +154,7 @@ public final class DistinctRule extends GuardRule {
         public Builder window(Duration window) {
             Objects.requireNonNull(window, "window");
             if (window.toMillis() < 1000) {
-                throw new IllegalArgumentException("window must be at least 1s, was " + window);
+                throw new IllegalArgumentException("window must be at least 1s, was " + Durations.written(window));
             }
             this.window = window;
             return this;

@@ -1,6 +1,7 @@
 package io.github.abuseguard.volume;
 
 import io.github.abuseguard.Action;
+import io.github.abuseguard.internal.Durations;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -51,7 +52,7 @@ public record RateBaseline(
         Objects.requireNonNull(window, "window");
         Objects.requireNonNull(action, "action");
         if (window.toMillis() < 1000 || window.compareTo(Duration.ofDays(1)) > 0) {
-            throw new IllegalArgumentException("window must be between 1s and 1d, was " + window);
+            throw new IllegalArgumentException("window must be between 1s and 1d, was " + Durations.written(window));
         }
         if (!(multiplier >= 1.0 && multiplier <= 1000.0)) {
             throw new IllegalArgumentException("multiplier must be between 1 and 1000, was " + multiplier);

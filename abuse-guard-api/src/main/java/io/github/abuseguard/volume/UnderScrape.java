@@ -1,6 +1,7 @@
 package io.github.abuseguard.volume;
 
 import io.github.abuseguard.Action;
+import io.github.abuseguard.internal.Durations;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -108,10 +109,10 @@ public record UnderScrape(
         Objects.requireNonNull(duration, "duration");
         Objects.requireNonNull(action, "action");
         if (window.toMillis() < 1000) {
-            throw new IllegalArgumentException("window must be at least 1s, was " + window);
+            throw new IllegalArgumentException("window must be at least 1s, was " + Durations.written(window));
         }
         if (duration.toMillis() < 1000) {
-            throw new IllegalArgumentException("duration must be at least 1s, was " + duration);
+            throw new IllegalArgumentException("duration must be at least 1s, was " + Durations.written(duration));
         }
         if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
             throw new IllegalArgumentException("multiplier must be at least 1, was " + multiplier);

@@ -10,6 +10,7 @@ import io.github.abuseguard.RuleGuard;
 import io.github.abuseguard.StoreRuleBuilder;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.internal.BaselineJson;
+import io.github.abuseguard.internal.Durations;
 import io.github.abuseguard.internal.RuleKeys;
 import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.Counters;
@@ -753,7 +754,8 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
         public Builder historyTtl(Duration historyTtl) {
             Objects.requireNonNull(historyTtl, "historyTtl");
             if (historyTtl.toMillis() < 1000) {
-                throw new IllegalArgumentException("history-ttl must be at least 1s, was " + historyTtl);
+                throw new IllegalArgumentException(
+                        "history-ttl must be at least 1s, was " + Durations.written(historyTtl));
             }
             this.historyTtl = historyTtl;
             return this;

@@ -267,7 +267,7 @@ class AbuseGuardPropertiesBindingTest {
                         "abuse-guard.report.top-clients",
                         "must be at least 1, was 0",
                         "abuse-guard.report.top-clients=0"),
-                refused("abuse-guard.report.window", "must be positive, was PT0S", "abuse-guard.report.window=0s"),
+                refused("abuse-guard.report.window", "must be positive, was 0s", "abuse-guard.report.window=0s"),
                 refused(
                         "abuse-guard.report.maximum-keys",
                         "must be at least 1, was 0",
@@ -282,7 +282,7 @@ class AbuseGuardPropertiesBindingTest {
                         "abuse-guard.bounce-notifications.max-body-bytes=0"),
                 refused(
                         "abuse-guard.bounce-notifications.max-age",
-                        "must be positive, was PT0S",
+                        "must be positive, was 0s",
                         "abuse-guard.bounce-notifications.max-age=0s"),
                 refused(
                         "abuse-guard.bounce-notifications.secret",

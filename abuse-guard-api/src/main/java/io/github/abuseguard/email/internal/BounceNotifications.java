@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.email.BounceFeedback;
+import io.github.abuseguard.internal.Durations;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -519,7 +520,8 @@ public final class BounceNotifications {
          */
         public Builder maxAge(Duration maxAge) {
             if (maxAge.isNegative() || maxAge.isZero()) {
-                throw new IllegalArgumentException("the maximum age must be positive, was " + maxAge);
+                throw new IllegalArgumentException(
+                        "the maximum age must be positive, was " + Durations.written(maxAge));
             }
             this.maxAge = maxAge;
             return this;
