@@ -56,7 +56,7 @@ final class UserNames {
             return name.trim().toLowerCase(Locale.ROOT);
         }
         // stripped before the bound: padding must not push a name the application trims past it
-        String visible = withoutIgnorables(name).strip();
+        String visible = withoutEdgeSpaces(withoutIgnorables(name));
         if (visible.length() > MAX_NORMALIZED_CHARS) {
             // marks weigh nothing, so they must not push a name past the bound either (review95 F2: bob and 1,100
             // acutes was a digest of its own for each count of them); removed one by one, in linear time
@@ -114,9 +114,7 @@ final class UserNames {
                 changed = true;
                 continue;
             }
-            int base = strokeBase(c);
-            changed |= base != c;
-            kept.appendCodePoint(base);
+            kept.appendCodePoint(c);
         }
         return changed ? Normalizer.normalize(kept, Normalizer.Form.NFC) : text;
     }
@@ -204,7 +202,8 @@ final class UserNames {
     }
 
     /**
-     * The letters a UCA collation reads {@code c} as, where it is none of them: a ligature or digraph letter ({@code
+     * The letters a UCA collation reads {@code c} as, where it is none of them: a Latin letter with a stroke ({@code ø
+     * ł đ ð ħ ŧ}), a ligature or digraph letter ({@code
      * æ œ ꜳ ꝏ ʦ ȸ}), a digit of any script ({@code ٥ ५ ๕} are 5), a circled digit NFKC keeps ({@code ❶}), an enclosed
      * Latin letter NFKC keeps ({@code 🅑}); {@code null} for any other (review95 F1: user5 and user٥ were two keys
      * of one account, 65 spellings per digit).
@@ -214,6 +213,12 @@ final class UserNames {
             return null;
         }
         return switch (c) {
+            // the Latin letters whose stroke has no decomposition
+            case 'ø' -> "o";
+            case 'ł' -> "l";
+            case 'đ', 'ð' -> "d";
+            case 'ħ' -> "h";
+            case 'ŧ' -> "t";
             case 'æ' -> "ae"; // probe43b: æron was not aeron
             case 'œ' -> "oe";
             case 0xA733 -> "aa";
@@ -270,17 +275,6 @@ final class UserNames {
 
     /** The first letter of each run of enclosed Latin capitals NFKC does not map: squared, negative circled, negative squared. */
     private static final int[] ENCLOSED_LATIN_CAPITALS = {0x1F130, 0x1F150, 0x1F170};
-
-    private static int strokeBase(int c) {
-        return switch (c) {
-            case 'ø' -> 'o';
-            case 'ł' -> 'l';
-            case 'đ', 'ð' -> 'd';
-            case 'ħ' -> 'h';
-            case 'ŧ' -> 't';
-            default -> c;
-        };
-    }
 
     private static boolean isPlainAscii(String text) {
         for (int i = 0; i < text.length(); i++) {

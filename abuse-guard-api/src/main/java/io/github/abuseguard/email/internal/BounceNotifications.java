@@ -77,8 +77,8 @@ public final class BounceNotifications {
     private final TimeSource timeSource;
     private final Cache<String, Boolean> seenMessages;
 
-    /** Certificate URLs fetched: asked again freely (the provider keeps the certificate). */
-    private final Cache<URI, Boolean> fetchedCertificates = Caffeine.newBuilder()
+    /** The certificates fetched, by URL: up to 100, each kept a day. */
+    private final Cache<URI, X509Certificate> fetchedCertificates = Caffeine.newBuilder()
             .maximumSize(100)
             .expireAfterWrite(Duration.ofDays(1))
             .build();
@@ -244,22 +244,23 @@ public final class BounceNotifications {
             return Outcome.problem(
                     400, "Stale notification", "the message is older than " + maxAge + " or dated ahead");
         }
-        X509Certificate certificate;
-        boolean known = fetchedCertificates.getIfPresent(certificateUrl) != null;
-        if (!known && (failedCertificates.getIfPresent(certificateUrl) != null || !fetches.tryTake(now))) {
-            // a URL that failed a moment ago, or more new URLs than SNS rotates certificates: a forger's, not fetched
-            // (probe64e F2: 200 forged messages, 200 outbound fetches and 200 WARN lines)
-            return Outcome.problem(503, "Certificate unavailable", "the signing certificate could not be fetched");
-        }
-        try {
-            certificate = certificates.certificate(certificateUrl);
-            fetchedCertificates.put(certificateUrl, Boolean.TRUE);
-        } catch (IOException | GeneralSecurityException | RuntimeException e) {
-            failedCertificates.put(certificateUrl, Boolean.TRUE);
-            if (fetchWarnings.tryTake(now)) {
-                log.warn("SNS signing certificate {} not fetched: {}", certificateUrl, e.toString());
+        X509Certificate certificate = fetchedCertificates.getIfPresent(certificateUrl);
+        if (certificate == null) {
+            if (failedCertificates.getIfPresent(certificateUrl) != null || !fetches.tryTake(now)) {
+                // a URL that failed a moment ago, or more new URLs than SNS rotates certificates: a forger's, not
+                // fetched (probe64e F2: 200 forged messages, 200 outbound fetches and 200 WARN lines)
+                return Outcome.problem(503, "Certificate unavailable", "the signing certificate could not be fetched");
             }
-            return Outcome.problem(503, "Certificate unavailable", "the signing certificate could not be fetched");
+            try {
+                certificate = certificates.certificate(certificateUrl);
+                fetchedCertificates.put(certificateUrl, certificate);
+            } catch (IOException | GeneralSecurityException | RuntimeException e) {
+                failedCertificates.put(certificateUrl, Boolean.TRUE);
+                if (fetchWarnings.tryTake(now)) {
+                    log.warn("SNS signing certificate {} not fetched: {}", certificateUrl, e.toString());
+                }
+                return Outcome.problem(503, "Certificate unavailable", "the signing certificate could not be fetched");
+            }
         }
         if (!verifies(certificate, version, canonical.toString(), signature, now)) {
             return Outcome.problem(403, "Forged notification", "the SNS signature does not verify");

@@ -1,7 +1,5 @@
 package io.github.abuseguard.email.internal;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -33,22 +31,14 @@ public interface SigningCertificates {
 
     /**
      * Fetches certificates over HTTPS (the JDK's trust store vouches for the host), without following
-     * redirects, reading at most 64 KiB, and keeps up to 100 of them for a day.
+     * redirects, reading at most 64 KiB; {@link BounceNotifications} keeps what it fetched.
      */
     static SigningCertificates https(Duration timeout) {
         HttpClient client = HttpClient.newBuilder()
                 .connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
-        Cache<URI, X509Certificate> cache = Caffeine.newBuilder()
-                .maximumSize(100)
-                .expireAfterWrite(Duration.ofDays(1))
-                .build();
         return url -> {
-            X509Certificate cached = cache.getIfPresent(url);
-            if (cached != null) {
-                return cached;
-            }
             if (!"https".equals(url.getScheme())) {
                 throw new IOException("a signing certificate is only fetched over https: " + url);
             }
@@ -75,10 +65,8 @@ public interface SigningCertificates {
                     bytes.write(chunk, 0, read);
                 }
             }
-            X509Certificate certificate = (X509Certificate) CertificateFactory.getInstance("X.509")
+            return (X509Certificate) CertificateFactory.getInstance("X.509")
                     .generateCertificate(new ByteArrayInputStream(bytes.toByteArray()));
-            cache.put(url, certificate);
-            return certificate;
         };
     }
 }

@@ -13,8 +13,13 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
-/** review92: 410d47bc's null MX for the delivery domain only, with IDN delivery domains and multi-value fields. */
-class Review92NullMxTest {
+/**
+ * The null MX (RFC 7505) says the domain it is published on accepts no mail: only the delivery domain's speaks for the
+ * address (review91: a second reading of a sharp s, a source route's or a percent hack's hop with a null MX does not make
+ * a deliverable address undeliverable); the delivery domain's is read in every spelling, in multi-value fields
+ * (review92), and at several preferences (review93).
+ */
+class NullMxOfTheDeliveryDomainTest {
     private static final class FakeDns implements MxResolver {
         final Map<String, List<String>> records = new HashMap<>();
         final Map<String, CompletableFuture<List<String>>> pending = new HashMap<>();
@@ -41,12 +46,16 @@ class Review92NullMxTest {
                 new MxCheck(dns, Duration.ZERO, 1_000, Duration.ofHours(1), List.of()));
     }
 
-    /** Answers every look-up: a domain containing {@code parked} or "strasse" has the null MX, any other one an MX. */
+    /**
+     * Answers every look-up: a domain given a record has it; otherwise one containing {@code parked}, "strasse" or
+     * "nullmx" has the null MX, any other one an MX.
+     */
     private void answerAll() {
-        dns.pending.forEach((domain, answer) -> answer.complete(
+        dns.pending.forEach((domain, answer) -> answer.complete(dns.records.getOrDefault(
+                domain,
                 domain.contains("parked") || domain.contains("strasse") || domain.contains("nullmx")
                         ? List.of(".")
-                        : List.of("mx.mail.example.")));
+                        : List.of("mx.mail.example."))));
     }
 
     private DisposableDomains.Match matchAfterAnswers(DisposableDomains domains, String address) {
@@ -140,6 +149,45 @@ class Review92NullMxTest {
         dns.pending.forEach((domain, answer) -> answer.complete(List.of(".", ".")));
         assertThat(domains.match("bot@twice-parked.example"))
                 .as("looked up: " + dns.asked)
+                .isNotNull()
+                .extracting(DisposableDomains.Match::source)
+                .isEqualTo(DisposableDomains.NULL_MX);
+    }
+
+    @Test
+    void theSecondReadingOfASharpSWithANullMxDoesNotMakeTheRealDomainTakeNoMail() {
+        // the real domain, with ß, takes mail; its "ss" spelling is a parked name publishing the null MX
+        DisposableDomains domains = domains();
+
+        domains.match("anna@müllerstraße.example");
+        dns.pending.forEach((domain, answer) ->
+                answer.complete(domain.contains("strasse") ? List.of(".") : List.of("mx.mueller.example.")));
+        DisposableDomains.Match match = domains.match("anna@müllerstraße.example");
+
+        assertThat(match)
+                .as("looked up: " + dns.asked + "; the address is delivered to müllerstraße.example, which takes mail")
+                .isNull();
+    }
+
+    @Test
+    void aSourceRoutesHopWithANullMxDoesNotMakeTheAddressTakeNoMail() {
+        dns.records.put("good.example", List.of("mx.good.example."));
+        dns.records.put("parked.example", List.of("."));
+        DisposableDomains domains = domains();
+
+        DisposableDomains.Match match = matchAfterAnswers(domains, "@parked.example:anna@good.example");
+
+        assertThat(match)
+                .as("looked up: " + dns.asked + "; delivered to good.example")
+                .isNull();
+    }
+
+    @Test
+    void controlTheDeliveryDomainsNullMxIsRefused() {
+        dns.records.put("parked.example", List.of("."));
+        DisposableDomains domains = domains();
+
+        assertThat(matchAfterAnswers(domains, "anna@parked.example"))
                 .isNotNull()
                 .extracting(DisposableDomains.Match::source)
                 .isEqualTo(DisposableDomains.NULL_MX);
