@@ -4,6 +4,7 @@ import io.github.abuseguard.Action;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.internal.Durations;
 import io.github.abuseguard.internal.IpAddresses;
 import io.github.abuseguard.internal.IpRange;
 import io.github.abuseguard.internal.Refresher;
@@ -397,7 +398,8 @@ public final class IpListGuard implements Guard, AutoCloseable {
          */
         public Builder reloadInterval(Duration interval) {
             if (interval.isNegative() || interval.isZero()) {
-                throw new IllegalArgumentException("reloadInterval must be positive, was " + interval);
+                throw new IllegalArgumentException(
+                        "reloadInterval must be positive, was " + Durations.written(interval));
             }
             this.reloadInterval = interval;
             return this;

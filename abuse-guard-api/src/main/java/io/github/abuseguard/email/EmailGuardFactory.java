@@ -5,6 +5,7 @@ import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.config.AbstractGuardFactory;
 import io.github.abuseguard.config.GuardContext;
 import io.github.abuseguard.config.PropertyPath;
+import io.github.abuseguard.internal.Durations;
 import io.github.abuseguard.store.StateStore;
 import java.net.URI;
 import java.nio.file.Path;
@@ -128,8 +129,8 @@ public final class EmailGuardFactory extends AbstractGuardFactory<EmailSettings>
             // checked whether the check is on or not, so that switching it on later meets no surprise (probe52b F4)
             at.check("mx-budget", () -> {
                 if (budget == null || budget.isNegative() || budget.compareTo(MAX_MX_BUDGET) > 0) {
-                    throw new IllegalArgumentException(
-                            "must be between 0s and " + MAX_MX_BUDGET.toMillis() + "ms, was " + budget);
+                    throw new IllegalArgumentException("must be between 0s and " + Durations.written(MAX_MX_BUDGET)
+                            + ", was " + (budget == null ? "not set" : Durations.written(budget)));
                 }
             });
         }

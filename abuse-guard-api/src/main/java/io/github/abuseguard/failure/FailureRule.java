@@ -4,6 +4,7 @@ import io.github.abuseguard.Action;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.GuardRule;
 import io.github.abuseguard.KeyResolver;
+import io.github.abuseguard.internal.Durations;
 import io.github.abuseguard.internal.Statuses;
 import java.time.Duration;
 import java.util.Locale;
@@ -293,7 +294,8 @@ public final class FailureRule extends GuardRule {
         public FailureRule build() {
             requirePath();
             if (maxBanTime.compareTo(banTime) < 0) {
-                throw new IllegalStateException("max-ban-time " + maxBanTime + " is shorter than ban-time " + banTime);
+                throw new IllegalStateException("max-ban-time " + Durations.written(maxBanTime)
+                        + " is shorter than ban-time " + Durations.written(banTime));
             }
             if (counting == Counting.REQUESTS && distinct != null) {
                 throw new IllegalStateException("an allow2ban rule (counting requests) cannot count distinct values");
@@ -304,7 +306,7 @@ public final class FailureRule extends GuardRule {
         private static Duration positive(Duration value, String property) {
             Objects.requireNonNull(value, property);
             if (value.toMillis() < 1) {
-                throw new IllegalArgumentException(property + " must be at least 1ms, was " + value);
+                throw new IllegalArgumentException(property + " must be at least 1ms, was " + Durations.written(value));
             }
             return value;
         }

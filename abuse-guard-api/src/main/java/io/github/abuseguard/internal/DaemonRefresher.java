@@ -24,7 +24,7 @@ final class DaemonRefresher implements Refresher {
     @Override
     public synchronized void every(Duration interval, Runnable task) {
         if (interval.isNegative() || interval.isZero()) {
-            throw new IllegalArgumentException("interval must be positive, was " + interval);
+            throw new IllegalArgumentException("interval must be positive, was " + Durations.written(interval));
         }
         if (closed) {
             throw new IllegalStateException("refresher " + threadName + " is closed");

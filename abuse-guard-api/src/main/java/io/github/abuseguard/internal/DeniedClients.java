@@ -30,7 +30,7 @@ public final class DeniedClients implements GuardListener {
      */
     public DeniedClients(Duration window, long maximumKeys, TimeSource timeSource) {
         if (window.isNegative() || window.isZero()) {
-            throw new IllegalArgumentException("window must be positive, was " + window);
+            throw new IllegalArgumentException("window must be positive, was " + Durations.written(window));
         }
         if (maximumKeys < 1) {
             throw new IllegalArgumentException("maximumKeys must be positive, was " + maximumKeys);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.abuseguard.config.InvalidSettingException;
 import io.github.abuseguard.config.PropertyPath;
+import io.github.abuseguard.failure.FailureRule;
 import io.github.abuseguard.volume.DistinctRule;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -32,5 +33,19 @@ class DurationsTest {
         assertThatThrownBy(() -> DistinctRule.builder("cards").window(Duration.ofHours(-1)))
                 .hasMessageContaining("was -1h")
                 .hasMessageNotContaining("PT");
+    }
+
+    /** The same for a failure rule's durations, which the first pass missed (`find-time=-1h` showed `PT-1H`). */
+    @Test
+    void aFailureRuleShowsItsDurationsAsWritten() {
+        assertThatThrownBy(() -> FailureRule.builder("login").findTime(Duration.ofHours(-1)))
+                .hasMessageContaining("was -1h")
+                .hasMessageNotContaining("PT");
+        assertThatThrownBy(() -> FailureRule.builder("login")
+                        .path("/login")
+                        .banTime(Duration.ofHours(2))
+                        .maxBanTime(Duration.ofMinutes(90))
+                        .build())
+                .hasMessageContaining("max-ban-time 1h30m is shorter than ban-time 2h");
     }
 }

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.github.abuseguard.TimeSource;
+import io.github.abuseguard.internal.Durations;
 import io.github.abuseguard.internal.SettingsBinder;
 import io.github.abuseguard.store.BannedKey;
 import io.github.abuseguard.store.Bans;
@@ -2460,7 +2461,8 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
 
     private static void requirePositive(Duration duration, String name) {
         if (duration == null || duration.isNegative() || duration.isZero()) {
-            throw new IllegalArgumentException(name + " must be positive, was " + duration);
+            throw new IllegalArgumentException(
+                    name + " must be positive, was " + (duration == null ? "not set" : Durations.written(duration)));
         }
     }
 

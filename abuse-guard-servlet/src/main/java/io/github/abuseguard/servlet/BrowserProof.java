@@ -1,6 +1,7 @@
 package io.github.abuseguard.servlet;
 
 import io.github.abuseguard.TimeSource;
+import io.github.abuseguard.internal.Durations;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -78,7 +79,7 @@ final class BrowserProof {
     /** @throws IllegalArgumentException if under 10 seconds or over a day */
     static void checkChallengeTtl(Duration ttl) {
         if (ttl.getSeconds() < 10 || ttl.compareTo(Duration.ofDays(1)) > 0) {
-            throw new IllegalArgumentException("challenge-ttl must be 10s to 1d, was " + ttl);
+            throw new IllegalArgumentException("challenge-ttl must be 10s to 1d, was " + Durations.written(ttl));
         }
     }
 

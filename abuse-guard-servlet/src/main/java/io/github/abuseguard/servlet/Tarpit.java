@@ -1,5 +1,6 @@
 package io.github.abuseguard.servlet;
 
+import io.github.abuseguard.internal.Durations;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -53,7 +54,7 @@ final class Tarpit implements AutoCloseable {
     /** @throws IllegalArgumentException if the delay is not positive */
     static void checkDelay(Duration delay) {
         if (delay.isNegative() || delay.isZero()) {
-            throw new IllegalArgumentException("tarpit delay must be positive, was " + delay);
+            throw new IllegalArgumentException("tarpit delay must be positive, was " + Durations.written(delay));
         }
     }
 

@@ -5,6 +5,7 @@ import io.github.abuseguard.Decision;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.TimeSource;
+import io.github.abuseguard.internal.Durations;
 import io.github.abuseguard.store.BannedKey;
 import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.StateStore;
@@ -70,8 +71,8 @@ final class LiveBans implements Guard {
     public void ban(String key, Duration duration) {
         requireKey(key);
         if (duration.isNegative() || duration.isZero() || duration.compareTo(MAX_DURATION) > 0) {
-            throw new IllegalArgumentException(
-                    "duration must be positive and at most " + MAX_DURATION + ", was " + duration);
+            throw new IllegalArgumentException("duration must be positive and at most "
+                    + Durations.written(MAX_DURATION) + ", was " + Durations.written(duration));
         }
         bans.ban(key, duration);
     }

@@ -3,6 +3,7 @@ package io.github.abuseguard.spring;
 import io.github.abuseguard.GuardEvent;
 import io.github.abuseguard.GuardListener;
 import io.github.abuseguard.TimeSource;
+import io.github.abuseguard.internal.Durations;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,7 +43,7 @@ final class RolloutReport implements GuardListener {
      */
     RolloutReport(Duration window, int maximumRules, TimeSource timeSource) {
         if (window.compareTo(Duration.ofMillis(SLICES)) < 0) {
-            throw new IllegalArgumentException("window must be at least 12 ms, was " + window);
+            throw new IllegalArgumentException("window must be at least 12ms, was " + Durations.written(window));
         }
         if (maximumRules < 1) {
             throw new IllegalArgumentException("maximumRules must be positive, was " + maximumRules);
