@@ -170,7 +170,8 @@ final class FieldAddresses {
         // after the last '@' with its quotes and brackets stripped (a@"mailinator.com"), the address with
         // a Turkish locale's i (a@MAİLİNATOR.COM), the address cut at its Unicode spaces
         // (a@mailinator.com\u00A0x, which an application that splits at them delivers to mailinator.com),
-        // and the address without its ASCII controls (a@mailinator.c\u0001om, probe43a F3).
+        // the address without its ASCII controls (a@mailinator.c\u0001om, probe43a F3), and the address as
+        // Postfix resolves it, inside its quotes, escapes and comments ("bot%mailinator.com"@relay, probe65a F1).
         // Only the parser's reading decides the delivery domain and whether the address is unreadable.
         long carelesslyNamed = 0;
         String stripped = EmailDomain.strippedDomainReading(value);
@@ -197,6 +198,13 @@ final class FieldAddresses {
         String controlFree = EmailDomain.controlFreeReading(value);
         if (controlFree != null) {
             if (walk(EmailDomain.hasRoutes(controlFree) ? EmailDomain.parsed(controlFree) : controlFree) == NONE) {
+                return false;
+            }
+            carelesslyNamed |= walkNamed;
+        }
+        String dequoted = EmailDomain.dequotedReading(value);
+        if (dequoted != null) {
+            if (walk(EmailDomain.hasRoutes(dequoted) ? EmailDomain.parsed(dequoted) : dequoted) == NONE) {
                 return false;
             }
             carelesslyNamed |= walkNamed;

@@ -134,6 +134,9 @@ class DisposableDomainsTest {
                 "a@mailinator.com (never closed",
                 "a@mailinator.com ((( ))",
                 "\"never closed a@mailinator.com, b@gmail.com",
+                // a quoted local part: Postfix's resolver looks inside the quotes by default
+                // (resolve_dequoted_address) and delivers it to mailinator.com (probe65a F1)
+                "\"a@mailinator.com\"@gmail.com",
             })
     void rfc5322FormsThatMailSoftwareDeliversToAListedDomainAreCaught(String address) {
         assertThat(bundled.isDisposable(address)).as(address).isTrue();
@@ -142,7 +145,6 @@ class DisposableDomainsTest {
     @ParameterizedTest(name = "delivered to an ordinary domain: {0}")
     @ValueSource(
             strings = {
-                "\"a@mailinator.com\"@gmail.com",
                 "a(@mailinator.com)@gmail.com",
                 "ann@gmail.com (at mailinator.com)",
                 "\"ann@yopmail.com\" <ann@gmail.com>",
