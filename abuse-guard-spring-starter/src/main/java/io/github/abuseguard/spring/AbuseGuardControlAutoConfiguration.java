@@ -5,16 +5,20 @@ import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.config.InvalidSettingException;
 import io.github.abuseguard.identity.ClientResolver;
 import io.github.abuseguard.store.StateStore;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -60,8 +64,12 @@ public final class AbuseGuardControlAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean
         AbuseGuardControlEndpoint abuseGuardControlEndpoint(
-                AbuseGuard engine, LiveBans bans, ClientResolver clients, ListableBeanFactory beans) {
-            if (!securedBySpringSecurity(beans)) {
+                AbuseGuard engine,
+                LiveBans bans,
+                ClientResolver clients,
+                ListableBeanFactory beans,
+                Environment environment) {
+            if (!securedBySpringSecurity(beans) && !onALoopbackManagementPort(environment)) {
                 // probe48e F8: opened with no authentication at all, an anonymous caller switched the rate limits to
                 // monitor; the audit line named "anonymous" only
                 log.warn("The abuseguardcontrol endpoint is open and no Spring Security filter chain is configured:"
@@ -69,6 +77,48 @@ public final class AbuseGuardControlAutoConfiguration {
                         + " it (see the README's Live control), or serve management on a port only operators reach");
             }
             return new AbuseGuardControlEndpoint(engine, bans, clients);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        @ConditionalOnBean(AbuseGuardControlEndpoint.class)
+        AbuseGuardControlWebExtension abuseGuardControlWebExtension(AbuseGuardControlEndpoint endpoint) {
+            return new AbuseGuardControlWebExtension(endpoint);
+        }
+
+        /**
+         * Whether management is served on a port of its own bound to a loopback address, which only the machine's
+         * operators reach: what the warning recommends, so it is not warned about (user65 F4). Only a literal
+         * address or {@code localhost} counts, never a name that would have to be resolved.
+         */
+        static boolean onALoopbackManagementPort(Environment environment) {
+            String port = environment.getProperty("management.server.port");
+            String address = environment.getProperty("management.server.address");
+            if (port == null
+                    || address == null
+                    || port.isBlank()
+                    || port.strip().equals("-1")) {
+                return false;
+            }
+            if (port.strip()
+                    .equals(environment.getProperty("server.port", "8080").strip())) {
+                return false; // the application's own port
+            }
+            String host = address.strip();
+            if (host.equalsIgnoreCase("localhost")) {
+                return true;
+            }
+            boolean ipv4 = !host.isEmpty() && host.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.');
+            boolean ipv6 = host.indexOf(':') >= 0
+                    && host.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':');
+            if (!ipv4 && !ipv6) {
+                return false; // a name, which would have to be resolved
+            }
+            try {
+                return InetAddress.getByName(host).isLoopbackAddress(); // a literal: parsed, not resolved
+            } catch (UnknownHostException notAnAddress) {
+                return false;
+            }
         }
 
         /** Whether the application configures a Spring Security filter chain, which may guard the endpoint. */

@@ -27,7 +27,12 @@ final class RateLimitReader implements AnnotationReader<RateLimitRule> {
         List<RateLimitRule> rules = new ArrayList<>();
         for (HandlerRoute handler : controller.handlers()) {
             rules.addAll(rules(
-                    handler.method(), handler.where(), handler.baseName(), handler.routes(), handler.httpMethods()));
+                    handler.method(),
+                    handler.where(),
+                    handler.baseName(),
+                    handler.routes(),
+                    handler.httpMethods(),
+                    List.of(handler)));
         }
         if (!controller.handlers().isEmpty()) {
             rules.addAll(rules(
@@ -35,13 +40,19 @@ final class RateLimitReader implements AnnotationReader<RateLimitRule> {
                     controller.where(),
                     controller.baseName(),
                     controller.routes(),
-                    controller.sharedMethods()));
+                    controller.sharedMethods(),
+                    controller.handlers()));
         }
         return rules;
     }
 
     private List<RateLimitRule> rules(
-            AnnotatedElement element, String where, String baseName, List<String> routes, Set<String> httpMethods) {
+            AnnotatedElement element,
+            String where,
+            String baseName,
+            List<String> routes,
+            Set<String> httpMethods,
+            List<HandlerRoute> handlers) {
         Set<RateLimit> annotations =
                 AnnotatedElementUtils.findMergedRepeatableAnnotations(element, RateLimit.class, RateLimits.class);
         List<RateLimitRule> rules = new ArrayList<>();
@@ -58,6 +69,8 @@ final class RateLimitReader implements AnnotationReader<RateLimitRule> {
                         .source("@RateLimit on " + where)
                         .methods(httpMethods.toArray(String[]::new));
                 AnnotationReader.attribute("key", annotation.key(), () -> builder.key(annotation.key()));
+                // a misspelt body field keys every request by the address alone (user65 F2)
+                handlers.forEach(handler -> UnboundBodyFields.check(handler, "RateLimit", "key", annotation.key()));
                 AnnotationReader.attribute("cost", () -> builder.cost(annotation.cost()));
                 builder.action(annotation.action());
                 AnnotationReader.attribute("refundStatuses", () -> builder.refundStatuses(annotation.refundStatuses()));

@@ -19,11 +19,13 @@ import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.PlaceholdersResolver;
 import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
+import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
 import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
@@ -130,6 +132,7 @@ final class SettingsSectionsBinder implements BeanPostProcessor, BeanFactoryAwar
     static AbuseGuardProperties bind(Environment environment, AbuseGuardProperties properties) {
         Iterable<ConfigurationPropertySource> sources = ConfigurationPropertySources.get(environment);
         UnknownEnvironmentVariables variables = new UnknownEnvironmentVariables();
+        UnknownKeys unknownKeys = new UnknownKeys();
         PropertySourcesPlaceholdersResolver placeholders = new PropertySourcesPlaceholdersResolver(environment);
         List<ConfigurationPropertyName> sections = new ArrayList<>();
         for (SettingsSection<?> section : properties.sectionTypes()) {
@@ -145,11 +148,13 @@ final class SettingsSectionsBinder implements BeanPostProcessor, BeanFactoryAwar
             PlaceholdersResolver resolver = section.settingsType() == DecoySettings.Named.class
                     ? new DecoyPlaceholdersResolver(environment) // keeps the decoy's own ${uuid} and ${path}
                     : placeholders;
-            Object bound = current instanceof Record
-                    ? bindRecord(sources, resolver, name, section.settingsType(), variables)
-                    : withDefaults(sources, resolver, name, section.settingsType())
-                            .bind(name, Bindable.ofInstance(current), strict(resolver, variables))
-                            .orElse(current);
+            Object bound = unknownKeys.collecting(
+                    current,
+                    () -> current instanceof Record
+                            ? bindRecord(sources, resolver, name, section.settingsType(), variables)
+                            : withDefaults(sources, resolver, name, section.settingsType())
+                                    .bind(name, Bindable.ofInstance(current), strict(resolver, variables))
+                                    .orElse(current));
             if (bound != current) {
                 properties.replaceSection(section.name(), bound);
             }
@@ -161,7 +166,7 @@ final class SettingsSectionsBinder implements BeanPostProcessor, BeanFactoryAwar
         for (RecordComponent component : EngineSettings.class.getRecordComponents()) {
             engine.add(component.getName().toLowerCase(Locale.ROOT)); // the uniform form: no dashes, lower case
         }
-        properties.replaceEngine((EngineSettings) bindRecord(
+        EngineSettings engineSettings = unknownKeys.collecting(null, () -> (EngineSettings) bindRecord(
                 filtered(sources, candidate -> !inSection(sections, candidate) && engine.contains(first(candidate))),
                 placeholders,
                 ROOT,
@@ -169,12 +174,18 @@ final class SettingsSectionsBinder implements BeanPostProcessor, BeanFactoryAwar
                 variables));
         // the starter's own properties: a record bound from all that is left, so a key that nothing knows is
         // refused by this strict binding
-        properties.replaceStarter((AbuseGuardProperties.Starter) bindRecord(
-                filtered(sources, candidate -> !inSection(sections, candidate) && !engine.contains(first(candidate))),
-                placeholders,
-                ROOT,
-                AbuseGuardProperties.Starter.class,
-                variables));
+        AbuseGuardProperties.Starter starter =
+                unknownKeys.collecting(null, () -> (AbuseGuardProperties.Starter) bindRecord(
+                        filtered(
+                                sources,
+                                candidate -> !inSection(sections, candidate) && !engine.contains(first(candidate))),
+                        placeholders,
+                        ROOT,
+                        AbuseGuardProperties.Starter.class,
+                        variables));
+        unknownKeys.throwIfAny();
+        properties.replaceEngine(engineSettings);
+        properties.replaceStarter(starter);
         variables.warnAboutUnread(environment);
         return properties;
     }
@@ -274,5 +285,37 @@ final class SettingsSectionsBinder implements BeanPostProcessor, BeanFactoryAwar
             @Nullable PlaceholdersResolver placeholders, UnknownEnvironmentVariables variables) {
         return new SingleValueBindHandler(
                 new NoUnboundElementsBindHandler(variables.noting(BindHandler.DEFAULT)), placeholders);
+    }
+
+    /**
+     * The unknown keys of every section, gathered so that one start names them all (user65 F3: four misspelt keys in
+     * four sections took four starts, the first failing section stopping the binding). The first failure is thrown,
+     * the later ones {@linkplain Throwable#addSuppressed suppressed} in it, where {@link UnknownSettingFailureAnalyzer}
+     * reads them; any other binding failure (a value that cannot be converted) is thrown at once.
+     */
+    private static final class UnknownKeys {
+        private @Nullable BindException first;
+
+        <T> T collecting(T unbound, java.util.function.Supplier<T> binding) {
+            try {
+                return binding.get();
+            } catch (BindException failure) {
+                if (!(failure.getCause() instanceof UnboundConfigurationPropertiesException)) {
+                    throw failure;
+                }
+                if (first == null) {
+                    first = failure;
+                } else {
+                    first.addSuppressed(failure);
+                }
+                return unbound;
+            }
+        }
+
+        void throwIfAny() {
+            if (first != null) {
+                throw first;
+            }
+        }
     }
 }

@@ -6,8 +6,10 @@ import io.github.abuseguard.internal.SettingsBinder;
 import io.github.abuseguard.internal.Spelling;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
@@ -35,7 +37,7 @@ final class UnknownSettingFailureAnalyzer extends AbstractFailureAnalyzer<Unboun
     protected @Nullable FailureAnalysis analyze(Throwable rootFailure, UnboundConfigurationPropertiesException cause) {
         List<String> problems = new ArrayList<>();
         List<String> origins = new ArrayList<>();
-        for (ConfigurationProperty property : cause.getUnboundProperties()) {
+        for (ConfigurationProperty property : unboundProperties(rootFailure, cause)) {
             String name = property.getName().toString();
             if (!name.startsWith(PREFIX)) {
                 continue;
@@ -53,6 +55,25 @@ final class UnknownSettingFailureAnalyzer extends AbstractFailureAnalyzer<Unboun
                 "Unknown abuse-guard configuration:\n    " + String.join("\n    ", problems),
                 "Correct or remove " + String.join(", ", origins) + " in your application configuration.",
                 cause);
+    }
+
+    /**
+     * The properties {@code cause} left unbound, then those of the other sections' failures that the binder
+     * suppressed in the one it threw (user65 F3: every misspelt key of one start, not one section's).
+     */
+    private static Set<ConfigurationProperty> unboundProperties(
+            Throwable rootFailure, UnboundConfigurationPropertiesException cause) {
+        Set<ConfigurationProperty> unbound = new LinkedHashSet<>(cause.getUnboundProperties());
+        for (Throwable failure = rootFailure; failure != null; failure = failure.getCause()) {
+            for (Throwable suppressed : failure.getSuppressed()) {
+                for (Throwable inner = suppressed; inner != null; inner = inner.getCause()) {
+                    if (inner instanceof UnboundConfigurationPropertiesException other) {
+                        unbound.addAll(other.getUnboundProperties());
+                    }
+                }
+            }
+        }
+        return unbound;
     }
 
     /** What is wrong with the unbound property {@code name}, or {@code null} when this class cannot tell. */

@@ -30,6 +30,9 @@ final class VolumeLimitReader implements AnnotationReader<DistinctRule> {
     }
 
     private static DistinctRule rule(VolumeLimit annotation, String name, HandlerRoute handler) {
+        // a misspelt body field counts the route as one resource, or keys by the address alone (user65 F2)
+        UnboundBodyFields.check(handler, "VolumeLimit", "key", annotation.key());
+        UnboundBodyFields.check(handler, "VolumeLimit", "resource", annotation.resource());
         DistinctRule.Builder builder = handler.keyedScope(
                 AnnotationReader.attribute("name", () -> DistinctRule.builder(name)), "VolumeLimit", annotation.key());
         AnnotationReader.attribute("maxDistinct", () -> builder.maxDistinct(annotation.maxDistinct()));
