@@ -282,8 +282,9 @@ public final class ClientSignalsGuard implements Guard {
 
     /**
      * The most that the traces of a proxy or CDN that is not yours (its user agent, {@code Via},
-     * {@code X-Amz-Cf-Id}, {@code CloudFront-*}, forwarding headers) add together: a clone behind someone's CDN is flagged on reads, whichever traces its CDN leaves, and
-     * refused on writes, where the missing {@code Origin} of the origin guard takes it past 100. A single
+     * {@code X-Amz-Cf-Id}, {@code CloudFront-*}, forwarding headers) add together: a clone behind someone's CDN is
+     * flagged on reads, whichever traces its CDN leaves, and refused on writes to routes an origin rule covers, where
+     * its missing {@code Origin} (40 with {@code missing: flag}) takes it past 100. A single
      * trace's score set above it counts in full.
      */
     static final int CDN_TRACES_MAX = 90;
@@ -299,7 +300,9 @@ public final class ClientSignalsGuard implements Guard {
         LoggerFactory.getLogger(ClientSignalsGuard.class)
                 .warn(
                         "{} arrives with a request of {}, which is not a trusted proxy: it scores {}, so writes"
-                                + " without Origin through that CDN are refused. A CDN's marks are every customer's,"
+                                + " without Origin through that CDN are refused on routes an origin rule covers (its"
+                                + " missing Origin adds 40; without such a rule they are only flagged). A CDN's marks"
+                                + " are every customer's,"
                                 + " a clone's distribution too, and are counted whatever proxies of yours forwarded"
                                 + " them. If the CDN is yours, have it add a secret header and name it in"
                                 + " abuse-guard.client-signals.own-cdn-header and own-cdn-secret, or set"

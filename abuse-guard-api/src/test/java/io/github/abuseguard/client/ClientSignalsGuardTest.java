@@ -145,6 +145,35 @@ class ClientSignalsGuardTest {
         assertThat(decision.reason()).isEqualTo("cdn-user-agent");
     }
 
+    /**
+     * probe65d F1: the WARN said "writes without Origin through that CDN are refused" on the servlet demo, which has no
+     * origin rule, and every such write reached its login: the refusal takes an origin rule's 40 for the missing
+     * Origin, and the warning now says so.
+     */
+    @Test
+    void theCdnWarningSaysTheRefusalTakesAnOriginRule() {
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        Decision write;
+        try {
+            System.setErr(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+            write = ClientSignalsGuard.builder()
+                    .build()
+                    .check(GuardRequest.builder("POST", "/api/login")
+                            .client("203.0.113.9")
+                            .header("User-Agent", BROWSER)
+                            .header("X-Amz-Cf-Id", "abc==")
+                            .build());
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(write.score()).as("alone, under the refusal threshold").isLessThan(100);
+        assertThat(printed.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .contains("X-Amz-Cf-Id")
+                .contains("refused on routes an origin rule covers")
+                .contains("without such a rule they are only flagged");
+    }
+
     @Test
     void theCdnsRequestIdAloneWeighsEnoughThatAWriteWithoutOriginIsRefused() {
         // probe F14: a clone's CloudFront that forwards the viewer's user agent left X-Amz-Cf-Id, Via and
