@@ -31,8 +31,9 @@ import tools.jackson.core.json.JsonFactory;
  * together: the client is refused for everyone's traffic, not for its own quota or behaviour), and
  * {@code abnormal-usage-detected} for every behavioural refusal, naming the rule (or the guard)
  * that refused. A body in a content type or charset the route does not take ({@code 415},
- * {@code unreadable-body:unsupported}) is {@code about:blank}, as the application would answer it: no
- * abuse, only its status. A configured type base replaces all of that with {@code <base><reason>}.
+ * {@code unreadable-body:unsupported}), a multipart body without its length ({@code 411}) and a body that is not
+ * well-formed ({@code 400}, {@code unreadable-body:malformed}) are {@code about:blank}, as the application would
+ * answer them: no abuse, only their status. A configured type base replaces all of that with {@code <base><reason>}.
  */
 final class ProblemResponse {
     static final String CONTENT_TYPE = "application/problem+json";
@@ -53,6 +54,13 @@ final class ProblemResponse {
 
     /** The reason of a multipart body sent without its length ({@code 411}): what a server answers, no abuse. */
     private static final String LENGTH_REQUIRED = BodyField.Unreadable.LENGTH_REQUIRED.reason();
+
+    /**
+     * The reason of a body that is not well-formed ({@code 400}): a client's serialisation bug far more often than an
+     * attack, answered as the application answers it (user65 F5: a truncated JSON body was told it broke an abuse
+     * policy, in another shape than the application's own 400s).
+     */
+    private static final String MALFORMED = BodyField.Unreadable.MALFORMED.reason();
 
     private static final String ABNORMAL_USAGE_TITLE =
             "Request not satisfied due to detection of abnormal request pattern";
@@ -147,7 +155,9 @@ final class ProblemResponse {
 
     private void writeExplained(JsonGenerator json, Decision decision, int status, String instance, boolean quota) {
         if (typeBase.isEmpty()
-                && (UNSUPPORTED_BODY.equals(decision.reason()) || LENGTH_REQUIRED.equals(decision.reason()))) {
+                && (UNSUPPORTED_BODY.equals(decision.reason())
+                        || LENGTH_REQUIRED.equals(decision.reason())
+                        || MALFORMED.equals(decision.reason()))) {
             // what the application itself answers a body it does not take (Spring MVC: 415 about:blank), not
             // a sign of abuse: the problem has no meaning beyond its status (RFC 9457 section 4.2.1)
             json.writeStringProperty("type", "about:blank");
