@@ -60,7 +60,7 @@ final class RolloutReport implements GuardListener {
             return;
         }
         String rule = event.decision().rule();
-        String pair = event.guard() + "/" + (rule == null ? "" : rule);
+        String pair = rule == null ? event.guard() : event.guard() + "/" + rule; // a check without rules: its name
         Tally tally = tallies.get(pair);
         if (tally == null) {
             if (tallies.size() >= maximumRules) {
@@ -82,8 +82,8 @@ final class RolloutReport implements GuardListener {
     }
 
     /**
-     * The would-be refusals of the current window, by {@code guard/rule} (the rule empty for a guard's
-     * own decisions): {@code requests}, {@code distinctClients} (an estimate within a few percent) and
+     * The would-be refusals of the current window, by {@code guard/rule} (the guard's name alone for its
+     * own decisions, such as {@code cross-site}): {@code requests}, {@code distinctClients} (an estimate within a few percent) and
      * {@code examples}. Pairs with nothing in the window are left out.
      */
     public Map<String, Map<String, Object>> snapshot() {

@@ -40,6 +40,14 @@ class RolloutReportTest {
         return (List<String>) view.get("examples");
     }
 
+    /** user65 F6: a check without rules (the cross-site check) was listed as {@code cross-site/}. */
+    @Test
+    void aCheckWithoutRulesIsListedByItsName() {
+        report.onEvent(event(GuardEvent.Kind.WOULD_DENY, "cross-site", null, "203.0.113.5", null));
+
+        assertThat(report.snapshot().keySet()).containsExactly("cross-site");
+    }
+
     @Test
     void countsWouldDenialsAndDistinctClientsPerRuleButNotEnforcedDenials() {
         for (int i = 0; i < 5; i++) {
