@@ -251,17 +251,64 @@ final class UserNames {
             case 0x1F198 -> "sos";
             case 0x1F199 -> "up";
             case 0x1F19A -> "vs";
+            // the Volapük vowels, weighed as their base vowel (review98 F2)
+            case 0xA79A, 0xA79B -> "a";
+            case 0xA79C, 0xA79D -> "o";
+            case 0xA79E, 0xA79F -> "u";
+            // the enclosed letters NFKC keeps outside the runs below
+            case 0x1F18A -> "p";
+            case 0x1F1A5 -> "d";
             default -> numberOrEnclosedLetter(c);
         };
     }
 
+    /**
+     * The insular letters (U+A779-U+A787, U+1D79) and the letters with an oblique stroke (U+A7A0-U+A7A9), which a UCA
+     * collation weighs as their base letter (review98 F2: {@code ꞩam} and {@code ꞅam} were keys apart from {@code
+     * sam}), capital and small; {@code null} for any other.
+     */
+    private static @Nullable String insularOrObliqueStrokeLetter(int c) {
+        if (c == 0x1D79) {
+            return "g";
+        }
+        if (c >= 0xA779 && c <= 0xA787) {
+            int index = c - 0xA779;
+            return INSULAR.substring(index, index + 1);
+        }
+        if (c >= 0xA7A0 && c <= 0xA7A9) {
+            int index = (c - 0xA7A0) / 2;
+            return OBLIQUE_STROKE.substring(index, index + 1);
+        }
+        return null;
+    }
+
+    /**
+     * The base letter of each of U+A779-U+A787: insular D and d, F and f, G (its small form is U+1D79), turned insular G
+     * and g, turned L and l, insular R and r, S and s, T and t.
+     */
+    private static final String INSULAR = "ddffggg" + "ll" + "rr" + "ss" + "tt";
+
+    /** The base letters of U+A7A0-U+A7A9 in pairs, capital then small: G, K, N, R, S. */
+    private static final String OBLIQUE_STROKE = "gknrs";
+
     private static @Nullable String numberOrEnclosedLetter(int c) {
+        String letter = insularOrObliqueStrokeLetter(c);
+        if (letter != null) {
+            return letter;
+        }
         int type = Character.getType(c);
         if (type == Character.DECIMAL_DIGIT_NUMBER) {
             int digit = Character.digit(c, 10);
             return digit < 0 ? null : Character.toString('0' + digit);
         }
-        if (type == Character.OTHER_NUMBER) {
+        if (c >= 0x0F2A && c <= 0x0F33) {
+            // the Tibetan half digits: half one to half nine, then half zero, weighed as the digits (review98 F2)
+            return c == 0x0F33 ? "0" : Character.toString('1' + (c - 0x0F2A));
+        }
+        if (type == Character.OTHER_NUMBER || type == Character.LETTER_NUMBER) {
+            // a letter number NFKC keeps (the Hangzhou numerals, U+3007, cuneiform and Greek acrophonic numerals,
+            // U+2185)
+            // is weighed as its value's digits, as another number is (review98 F2: user〥 and user𒐃 were not user5)
             int value = Character.getNumericValue(c);
             return value >= 0 ? Integer.toString(value) : null;
         }
