@@ -5,6 +5,7 @@ import io.github.abuseguard.config.InvalidSettingException;
 import io.github.abuseguard.email.BounceFeedback;
 import io.github.abuseguard.email.internal.BounceNotifications;
 import io.github.abuseguard.email.internal.SigningCertificates;
+import io.github.abuseguard.identity.ClientResolver;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServlet;
 import java.net.URI;
@@ -73,11 +74,13 @@ public final class AbuseGuardBounceNotificationsAutoConfiguration {
     ServletRegistrationBean<BounceNotificationServlet> abuseGuardBounceNotificationServlet(
             BounceNotifications notifications,
             AbuseGuardProperties properties,
+            ClientResolver clients,
             ObjectProvider<BounceNotificationsObserver> observers) {
         BounceNotificationsProperties settings = properties.bounceNotifications();
         Runnable afterAccepted = () -> observers.orderedStream().forEach(BounceNotificationsObserver::accepted);
         ServletRegistrationBean<BounceNotificationServlet> registration = new ServletRegistrationBean<>(
-                new BounceNotificationServlet(notifications, afterAccepted, settings.maxBodyBytes()), settings.path());
+                new BounceNotificationServlet(notifications, afterAccepted, clients, settings.maxBodyBytes()),
+                settings.path());
         registration.setName("abuseGuardBounceNotifications");
         return registration;
     }

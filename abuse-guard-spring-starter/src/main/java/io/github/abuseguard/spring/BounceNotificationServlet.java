@@ -1,6 +1,8 @@
 package io.github.abuseguard.spring;
 
 import io.github.abuseguard.email.internal.BounceNotifications;
+import io.github.abuseguard.identity.ClientResolver;
+import io.github.abuseguard.servlet.ConnectionPeer;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -17,11 +19,14 @@ import java.nio.charset.StandardCharsets;
 final class BounceNotificationServlet extends HttpServlet {
     private final transient BounceNotifications notifications;
     private final transient Runnable afterAccepted;
+    private final transient ClientResolver clients;
     private final int maxBodyBytes;
 
-    BounceNotificationServlet(BounceNotifications notifications, Runnable afterAccepted, int maxBodyBytes) {
+    BounceNotificationServlet(
+            BounceNotifications notifications, Runnable afterAccepted, ClientResolver clients, int maxBodyBytes) {
         this.notifications = notifications;
         this.afterAccepted = afterAccepted;
+        this.clients = clients;
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -43,8 +48,12 @@ final class BounceNotificationServlet extends HttpServlet {
                 body.write(chunk, 0, read);
             }
         }
-        BounceNotifications.Outcome outcome =
-                notifications.handle(body.toString(StandardCharsets.UTF_8), request.getHeader("Authorization"));
+        BounceNotifications.Outcome outcome = notifications.handle(
+                body.toString(StandardCharsets.UTF_8),
+                request.getHeader("Authorization"),
+                // the sender as the guards tell it (behind a trusted proxy, the forwarded client), whose
+                // network's share of certificate fetches a notification may spend (review98 F1)
+                ConnectionPeer.client(clients, request).address());
         if (outcome.accepted()) {
             afterAccepted.run();
             response.setStatus(outcome.status());

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.email.BounceFeedback;
 import io.github.abuseguard.internal.Durations;
+import io.github.abuseguard.internal.IpAddresses;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -89,8 +90,26 @@ public final class BounceNotifications {
             .expireAfterWrite(Duration.ofMinutes(1))
             .build();
 
-    /** At most 10 fetches of URLs not fetched before per minute: SNS rotates its certificate a few times a year. */
-    private final PerMinute fetches = new PerMinute(10);
+    /**
+     * The certificate URLs that verified a message: fetched again when the day's copy expires whatever the budgets
+     * below (review98 F1: a forger spending the budget on made-up URLs kept SNS's own messages out once a day).
+     */
+    private final Cache<URI, Boolean> verifiedUrls = Caffeine.newBuilder()
+            .maximumSize(100)
+            .expireAfterWrite(Duration.ofDays(30))
+            .build();
+
+    /** At most 30 fetches of URLs not fetched before per minute: SNS rotates its certificate a few times a year. */
+    private final PerMinute fetches = new PerMinute(30);
+
+    /**
+     * At most 3 of them per sending network (an IPv4 /24, an IPv6 /48) a minute, so that one forger's network cannot
+     * spend the budget of every sender (review98 F1); SNS sends from many of AWS's networks.
+     */
+    private final Cache<String, PerMinute> fetchesBySender = Caffeine.newBuilder()
+            .maximumSize(10_000)
+            .expireAfterAccess(Duration.ofMinutes(2))
+            .build();
 
     /** At most one WARN a minute for failed fetches. */
     private final PerMinute fetchWarnings = new PerMinute(1);
@@ -145,6 +164,17 @@ public final class BounceNotifications {
      * @param authorization the {@code Authorization} header, or {@code null}
      */
     public Outcome handle(String body, @Nullable String authorization) {
+        return handle(body, authorization, null);
+    }
+
+    /**
+     * Reads one notification sent from {@code sender}, whose network's share of the certificate fetches it may spend.
+     *
+     * @param body the request body, as UTF-8 text
+     * @param authorization the {@code Authorization} header, or {@code null}
+     * @param sender the sending peer's address, or {@code null} when unknown (then only the endpoint's budget holds)
+     */
+    public Outcome handle(String body, @Nullable String authorization, @Nullable String sender) {
         Map<String, Object> message;
         try {
             message = JsonValues.object(body == null ? "" : body);
@@ -152,7 +182,7 @@ public final class BounceNotifications {
             return Outcome.problem(400, "Malformed notification", e.getMessage());
         }
         try {
-            return message.containsKey("Type") ? sns(message) : generic(message, authorization);
+            return message.containsKey("Type") ? sns(message, sender) : generic(message, authorization);
         } catch (JsonValues.MalformedException e) {
             return Outcome.problem(400, "Malformed notification", e.getMessage());
         }
@@ -182,7 +212,7 @@ public final class BounceNotifications {
         };
     }
 
-    private Outcome sns(Map<String, Object> message) throws JsonValues.MalformedException {
+    private Outcome sns(Map<String, Object> message, @Nullable String sender) throws JsonValues.MalformedException {
         String type = string(message, "Type", true);
         boolean notification = type.equals("Notification");
         boolean subscription = type.equals("SubscriptionConfirmation") || type.equals("UnsubscribeConfirmation");
@@ -246,7 +276,9 @@ public final class BounceNotifications {
         }
         X509Certificate certificate = fetchedCertificates.getIfPresent(certificateUrl);
         if (certificate == null) {
-            if (failedCertificates.getIfPresent(certificateUrl) != null || !fetches.tryTake(now)) {
+            boolean verifiedBefore = verifiedUrls.getIfPresent(certificateUrl) != null;
+            if (failedCertificates.getIfPresent(certificateUrl) != null
+                    || (!verifiedBefore && !mayFetchNew(sender, now))) {
                 // a URL that failed a moment ago, or more new URLs than SNS rotates certificates: a forger's, not
                 // fetched (probe64e F2: 200 forged messages, 200 outbound fetches and 200 WARN lines)
                 return Outcome.problem(503, "Certificate unavailable", "the signing certificate could not be fetched");
@@ -265,6 +297,7 @@ public final class BounceNotifications {
         if (!verifies(certificate, version, canonical.toString(), signature, now)) {
             return Outcome.problem(403, "Forged notification", "the SNS signature does not verify");
         }
+        verifiedUrls.put(certificateUrl, Boolean.TRUE);
         if (seenMessages.asMap().putIfAbsent(messageId, Boolean.TRUE) != null) {
             return Outcome.done("message " + clip(messageId) + " was already counted", 0);
         }
@@ -393,6 +426,18 @@ public final class BounceNotifications {
         } catch (URISyntaxException e) {
             throw new JsonValues.MalformedException("'" + field + "' is not a URL");
         }
+    }
+
+    /** Whether a URL not fetched before may be fetched for {@code sender} now: its network's share, then the endpoint's. */
+    private boolean mayFetchNew(@Nullable String sender, Instant now) {
+        byte[] address = sender == null ? null : IpAddresses.parse(sender);
+        if (address != null
+                && !fetchesBySender
+                        .get(IpAddresses.network(address), network -> new PerMinute(3))
+                        .tryTake(now)) {
+            return false;
+        }
+        return fetches.tryTake(now);
     }
 
     /** A budget of {@code most} a minute, by the notification's clock. */
