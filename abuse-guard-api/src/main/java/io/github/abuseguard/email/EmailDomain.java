@@ -324,8 +324,9 @@ final class EmailDomain {
      * backslash escapes resolved, comments dropped (probe65a F1: {@code "bot%mailinator.com"@gmail.com}, {@code
      * bot%"mailinator.com"@gmail.com}, {@code "mailinator.com!bot"@gmail.com}, {@code bot%mailinator\.com@gmail.com}
      * and {@code bot%mail(x)inator.com@gmail.com} opened accounts where the plain hop is refused). An {@code @} inside
-     * a quoted string stays hidden unless the string is part of a local part (an {@code @}, {@code %}, {@code !}
-     * or dot follows it, after folding white space): {@code "a@mailinator.com"@relay} is delivered to mailinator.com by a relay that resolves
+     * a quoted string stays hidden where the string is a display name or ends a list's member (a {@code <}, {@code ,},
+     * {@code ;} or {@code :} follows it, or nothing, past comments and folding white space), and counts where it is
+     * part of a local part: {@code "a@mailinator.com"@relay} is delivered to mailinator.com by a relay that resolves
      * it so, where {@code "ann@yopmail.com" <ann@gmail.com>} is a display name. A quote left open is dropped, a
      * parenthesis left open stays. {@code null} when the address has no quote, backslash or parenthesis. Linear
      * in the length of the address, as {@link #parsed}.
@@ -357,11 +358,26 @@ final class EmailDomain {
                     i++;
                     continue;
                 }
+                // what follows the quoted string past comments and folding white space (CFWS, which a mail parser
+                // drops): a display name's '<' or a list's separator, or more of a local part (review99 F1: a
+                // comment, a CRLF, another quoted word or an atom after the quotes hid the '@')
                 int next = close + 1;
-                while (next < address.length() && (address.charAt(next) == ' ' || address.charAt(next) == '\t')) {
-                    next++; // folding white space, which a mail parser drops before an '@'
+                while (next < address.length()) {
+                    char after = address.charAt(next);
+                    if (after == ' ' || after == '\t' || after == '\r' || after == '\n') {
+                        next++;
+                    } else if (after == '(' && commentsClose) {
+                        int end = closingParenthesis(address, next + 1);
+                        if (end < 0) {
+                            commentsClose = false; // left open: read as an ordinary character, and searched once
+                            break;
+                        }
+                        next = end + 1;
+                    } else {
+                        break;
+                    }
                 }
-                boolean localPart = next < address.length() && joinsALocalPart(address.charAt(next));
+                boolean localPart = next < address.length() && !endsAWord(address.charAt(next));
                 for (int j = i + 1; j < close; j++) {
                     char quoted = address.charAt(j) == '\\' && j + 1 < close ? address.charAt(++j) : address.charAt(j);
                     out.append(!localPart && isAt(quoted) ? ' ' : quoted);
@@ -386,8 +402,9 @@ final class EmailDomain {
         return out.toString();
     }
 
-    private static boolean joinsALocalPart(char c) {
-        return isAt(c) || isPercent(c) || isBang(c) || c == '.';
+    /** What ends a display name or an address in a list: a display name's {@code <}, or a list's separator. */
+    private static boolean endsAWord(char c) {
+        return c == '<' || c == ',' || c == ';' || c == ':';
     }
 
     /** A space or separator outside ASCII that a tokenising application splits at (see {@link #spacedReading}). */

@@ -31,6 +31,12 @@ class Probe65aQuotedHopTest {
                 "\"bot%mailinator.com\" @gmail.com", // folding white space before the '@'
                 "\"bot@mailinator.com\"@gmail.com", // an '@' in a quoted local part: Postfix resolves it too
                 "\"bot@mailinator.com\" @gmail.com",
+                // review99 F1: comments and CRLF folding (CFWS) after the quotes, adjacent words of one local part
+                "\"bot@mailinator.com\"(x)@gmail.com",
+                "\"bot@mailinator.com\" (x) @gmail.com",
+                "\"bot@mailinator.com\"\r\n @gmail.com",
+                "\"bot@mailinator\"\".com\"@gmail.com",
+                "\"bot@\"mailinator.com@gmail.com",
             })
     void aHopInsideQuotesOrEscapedIsJudgedAsTheSameHopUnquoted(String address) {
         assertThat(bundled.isDisposable("bot%mailinator.com@gmail.com"))
@@ -61,6 +67,8 @@ class Probe65aQuotedHopTest {
                 "\"ann@yopmail.com\" <ann@gmail.com>",
                 "\"Ann (mailinator.com)\" <ann@gmail.com>",
                 "\"ann%mailinator.com\"<ann@gmail.com>",
+                "\"ann@mailinator.com\" (work) <ann@gmail.com>",
+                "\"ann@mailinator.com\", ann@gmail.com",
                 "ann@gmail.com (bot%mailinator.com)",
                 "\"Ann\" <ann@gmail.com>",
                 "ann\\.smith@gmail.com",

@@ -17,7 +17,7 @@ import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExten
  * switch", an unknown rule and a misspelt guard all answered a bare {@code 400 Bad Request}).
  */
 @EndpointWebExtension(endpoint = AbuseGuardControlEndpoint.class)
-public class AbuseGuardControlWebExtension {
+class AbuseGuardControlWebExtension {
 
     private final AbuseGuardControlEndpoint endpoint;
 
