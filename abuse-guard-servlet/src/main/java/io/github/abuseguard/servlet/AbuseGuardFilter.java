@@ -112,6 +112,9 @@ public class AbuseGuardFilter implements Filter {
     private volatile Setup setup;
     private volatile boolean ownsEngine;
 
+    /** Whether {@link #fromSettings} warned of rule paths that match none of the routes it was given. */
+    private volatile boolean routesChecked;
+
     /** For containers that instantiate filters themselves; {@link #init(FilterConfig)} then loads the configuration. */
     public AbuseGuardFilter() {}
 
@@ -166,6 +169,7 @@ public class AbuseGuardFilter implements Filter {
         FilterAssembly.warnOfWeakenedProtection(settings);
         if (settings.engine().enabled()) {
             UnmappedRulePaths.warnAgainstRoutes(FilterAssembly.rulePaths(settings), added.routes);
+            filter.routesChecked = true;
         }
         return filter;
     }
@@ -174,7 +178,8 @@ public class AbuseGuardFilter implements Filter {
     public void init(FilterConfig config) throws ServletException {
         if (setup != null) {
             if (setup.enabled) {
-                UnmappedRulePaths.warn(config, setup.engine.guards());
+                UnmappedRulePaths.warn(
+                        config, setup.engine.guards(), routesChecked ? setup.requests.routes() : RouteTable.empty());
             }
             return;
         }
@@ -189,7 +194,7 @@ public class AbuseGuardFilter implements Filter {
         this.setup = configured.setup;
         this.ownsEngine = true;
         if (setup.enabled) {
-            UnmappedRulePaths.warn(config, setup.engine.guards());
+            UnmappedRulePaths.warn(config, setup.engine.guards(), RouteTable.empty()); // no routes from a file
         }
     }
 

@@ -40,8 +40,12 @@ final class UnmappedRulePaths {
 
     private UnmappedRulePaths() {}
 
-    /** Checks the rules of {@code guards} against the servlet context of {@code config}; never throws. */
-    static void warn(FilterConfig config, Collection<Guard> guards) {
+    /**
+     * Checks the rules of {@code guards} against the servlet context of {@code config}; never throws. A path that
+     * matches none of the {@code routes} given to the filter was warned about by {@link #warnAgainstRoutes}, naming its
+     * property, and is not warned about again here (user65 F9: each misspelt path was two warnings in two wordings).
+     */
+    static void warn(FilterConfig config, Collection<Guard> guards, RouteTable routes) {
         ServletContext context = config.getServletContext();
         if (context == null) {
             return; // a configuration made by hand, outside a container: no mappings to read
@@ -84,7 +88,8 @@ final class UnmappedRulePaths {
                     continue;
                 }
                 for (Object path : paths) {
-                    if (path instanceof String pattern) {
+                    if (path instanceof String pattern
+                            && (routes.templates().isEmpty() || anyTemplateServes(routes.templates(), pattern))) {
                         check(guard.name(), rule, pattern, served, filtered);
                     }
                 }

@@ -27,13 +27,27 @@ class UnmappedRulePathsTest {
     /** What starting a Jetty context logs with the filter of these rule paths mapped to {@code filterMapping}. */
     private static String startUp(String filterMapping, Map<String, String> servlets, String... paths)
             throws Exception {
+        return startUp(io.github.abuseguard.RouteTable.empty(), filterMapping, servlets, paths);
+    }
+
+    private static String startUp(
+            io.github.abuseguard.RouteTable routes, String filterMapping, Map<String, String> servlets, String... paths)
+            throws Exception {
         Map<String, String> properties = new LinkedHashMap<>();
         for (int i = 0; i < paths.length; i++) {
             properties.put("abuse-guard.rate-limit.rules.login.paths[" + i + "]", paths[i]);
         }
         properties.put("abuse-guard.rate-limit.rules.login.limits[0].capacity", "5");
         properties.put("abuse-guard.rate-limit.rules.login.limits[0].period", "1m");
-        AbuseGuardFilter filter = AbuseGuardFilter.fromSettings(AbuseGuardSettings.bind(properties));
+        PrintStream original = System.err;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        AbuseGuardFilter filter;
+        try {
+            filter = AbuseGuardFilter.fromSettings(AbuseGuardSettings.bind(properties), added -> added.routes(routes));
+        } finally {
+            System.setErr(original);
+        }
         Server server = new Server(0);
         ServletContextHandler context = new ServletContextHandler();
         context.addFilter(new FilterHolder(filter), filterMapping, EnumSet.of(DispatcherType.REQUEST));
@@ -42,8 +56,6 @@ class UnmappedRulePathsTest {
             context.addServlet(holder, mapping);
         });
         server.setHandler(context);
-        PrintStream original = System.err;
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
         try {
             System.setErr(new PrintStream(printed, true, StandardCharsets.UTF_8));
             server.start();
@@ -63,6 +75,19 @@ class UnmappedRulePathsTest {
                 .contains("WARN")
                 .contains("rate-limit rule 'login'")
                 .contains("path '/api/logn' matches no servlet mapping of this context");
+    }
+
+    /** user65 F9: a path that matches none of the routes given to the filter is one warning, naming its property. */
+    @Test
+    void aMisspeltPathBesideGivenRoutesIsOneWarning() throws Exception {
+        String log = startUp(
+                io.github.abuseguard.RouteTable.of(java.util.List.of("/api/login", "/api/images/{id}")),
+                "/*",
+                Map.of("/api/login", "login", "/api/images/*", "images"),
+                "/api/logn");
+
+        assertThat(log).contains("abuse-guard.rate-limit.rules.login.paths[0]: '/api/logn' matches no route given");
+        assertThat(log).doesNotContain("matches no servlet mapping");
     }
 
     @Test
