@@ -324,25 +324,39 @@ final class EmailDomain {
      * backslash escapes resolved, comments dropped (probe65a F1: {@code "bot%mailinator.com"@gmail.com}, {@code
      * bot%"mailinator.com"@gmail.com}, {@code "mailinator.com!bot"@gmail.com}, {@code bot%mailinator\.com@gmail.com}
      * and {@code bot%mail(x)inator.com@gmail.com} opened accounts where the plain hop is refused). An {@code @} inside
-     * a quoted string stays hidden where the string is a display name or ends a list's member (a {@code <}, {@code ,},
-     * {@code ;} or {@code :} follows it, or nothing, past comments and folding white space), and counts where it is
-     * part of a local part: {@code "a@mailinator.com"@relay} is delivered to mailinator.com by a relay that resolves
-     * it so, where {@code "ann@yopmail.com" <ann@gmail.com>} is a display name. A quote left open is dropped, a
-     * parenthesis left open stays. {@code null} when the address has no quote, backslash or parenthesis. Linear
-     * in the length of the address, as {@link #parsed}.
+     * a quoted string stays hidden where its phrase is a display name or a group's name (its words end at a {@code <}
+     * or {@code :}), and counts where the phrase goes on as a local part, ends a list's member or the value: {@code "a@mailinator.com"@relay} is delivered to mailinator.com by a relay that resolves
+     * it so, where {@code "ann@yopmail.com" <ann@gmail.com>} is a display name. The full-width and small forms
+     * of the quote, backslash and parentheses count as them. A quote left open is dropped, a parenthesis left open
+     * stays. {@code null} when the address has no quote, backslash or parenthesis. Linear in the length of the
+     * address, as {@link #parsed}.
      */
-    static @Nullable String dequotedReading(String address) {
+    static @Nullable String dequotedReading(String given) {
         int first = -1;
-        for (int i = 0; i < address.length() && first < 0; i++) {
-            char c = address.charAt(i);
-            if (c == '"' || c == '\\' || c == '(') {
-                first = i;
+        boolean compatibility = false;
+        for (int i = 0; i < given.length(); i++) {
+            char c = given.charAt(i);
+            char ascii = asciiQuoting(c);
+            if (ascii != 0) {
+                compatibility |= ascii != c;
+                if (first < 0) {
+                    first = i;
+                }
             }
         }
         if (first < 0) {
             return null;
         }
+        // the full-width and small forms of the quote, backslash and parentheses, which NFKC maps to them (review100
+        // F1)
+        String address = compatibility ? withAsciiQuoting(given) : given;
         StringBuilder out = new StringBuilder(address.length()).append(address, 0, first);
+        // the quoted strings of the phrase being read, as ranges of out: their '@'s are hidden if the phrase ends as a
+        // display name ('<') or a group's name (':'), and count if it goes on as a local part ('@'), ends a list's
+        // member (',' ';') or the value (review99 F1, review100 F3, F4: "bot@mailinator.com", ann@gmail.com is an
+        // unqualified address a mail server completes and resolves; "ann@yopmail.com" Smith <ann@gmail.com> a name)
+        int[] pending = new int[8];
+        int pendingCount = 0;
         boolean quotesClose = true;
         boolean commentsClose = true;
         int i = first;
@@ -358,30 +372,14 @@ final class EmailDomain {
                     i++;
                     continue;
                 }
-                // what follows the quoted string past comments and folding white space (CFWS, which a mail parser
-                // drops): a display name's '<' or a list's separator, or more of a local part (review99 F1: a
-                // comment, a CRLF, another quoted word or an atom after the quotes hid the '@')
-                int next = close + 1;
-                while (next < address.length()) {
-                    char after = address.charAt(next);
-                    if (after == ' ' || after == '\t' || after == '\r' || after == '\n') {
-                        next++;
-                    } else if (after == '(' && commentsClose) {
-                        int end = closingParenthesis(address, next + 1);
-                        if (end < 0) {
-                            commentsClose = false; // left open: read as an ordinary character, and searched once
-                            break;
-                        }
-                        next = end + 1;
-                    } else {
-                        break;
-                    }
+                if (pendingCount == pending.length) {
+                    pending = java.util.Arrays.copyOf(pending, pending.length * 2);
                 }
-                boolean localPart = next < address.length() && !endsAWord(address.charAt(next));
+                pending[pendingCount++] = out.length();
                 for (int j = i + 1; j < close; j++) {
-                    char quoted = address.charAt(j) == '\\' && j + 1 < close ? address.charAt(++j) : address.charAt(j);
-                    out.append(!localPart && isAt(quoted) ? ' ' : quoted);
+                    out.append(address.charAt(j) == '\\' && j + 1 < close ? address.charAt(++j) : address.charAt(j));
                 }
+                pending[pendingCount++] = out.length();
                 i = close + 1;
             } else if (c == '(' && commentsClose) {
                 int close = closingParenthesis(address, i + 1);
@@ -395,6 +393,12 @@ final class EmailDomain {
             } else if (c == '"') {
                 i++;
             } else {
+                if (c == '<' || c == ':') {
+                    hideAts(out, pending, pendingCount);
+                    pendingCount = 0;
+                } else if (isAt(c) || c == ',' || c == ';') {
+                    pendingCount = 0;
+                }
                 out.append(c);
                 i++;
             }
@@ -402,9 +406,41 @@ final class EmailDomain {
         return out.toString();
     }
 
-    /** What ends a display name or an address in a list: a display name's {@code <}, or a list's separator. */
-    private static boolean endsAWord(char c) {
-        return c == '<' || c == ',' || c == ';' || c == ':';
+    /** Replaces each {@code @} of the ranges of {@code out} in {@code pending} (start, end pairs) by a space. */
+    private static void hideAts(StringBuilder out, int[] pending, int count) {
+        for (int r = 0; r < count; r += 2) {
+            for (int j = pending[r]; j < pending[r + 1]; j++) {
+                if (isAt(out.charAt(j))) {
+                    out.setCharAt(j, ' ');
+                }
+            }
+        }
+    }
+
+    /**
+     * The ASCII quote, backslash or parenthesis {@code c} is, or a compatibility form of (full-width U+FF02, U+FF3C,
+     * U+FF08/U+FF09; small U+FE68, U+FE59/U+FE5A; super- and subscript parentheses U+207D/U+207E, U+208D/U+208E), which
+     * NFKC maps to it; 0 for any other character.
+     */
+    private static char asciiQuoting(char c) {
+        return switch (c) {
+            case '"', '\uFF02' -> '"';
+            case '\\', '\uFF3C', '\uFE68' -> '\\';
+            case '(', '\uFF08', '\uFE59', '\u207D', '\u208D' -> '(';
+            case ')', '\uFF09', '\uFE5A', '\u207E', '\u208E' -> ')';
+            default -> 0;
+        };
+    }
+
+    private static String withAsciiQuoting(String address) {
+        char[] chars = address.toCharArray();
+        for (int i = 0; i < chars.length; i++) {
+            char ascii = asciiQuoting(chars[i]);
+            if (ascii != 0) {
+                chars[i] = ascii;
+            }
+        }
+        return new String(chars);
     }
 
     /** A space or separator outside ASCII that a tokenising application splits at (see {@link #spacedReading}). */

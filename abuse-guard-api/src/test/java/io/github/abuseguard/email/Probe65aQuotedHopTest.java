@@ -37,6 +37,9 @@ class Probe65aQuotedHopTest {
                 "\"bot@mailinator.com\"\r\n @gmail.com",
                 "\"bot@mailinator\"\".com\"@gmail.com",
                 "\"bot@\"mailinator.com@gmail.com",
+                // review100 F3: a quoted member of a list is an unqualified address a mail server completes and
+                // resolves
+                "\"ann@mailinator.com\", ann@gmail.com",
             })
     void aHopInsideQuotesOrEscapedIsJudgedAsTheSameHopUnquoted(String address) {
         assertThat(bundled.isDisposable("bot%mailinator.com@gmail.com"))
@@ -68,7 +71,6 @@ class Probe65aQuotedHopTest {
                 "\"Ann (mailinator.com)\" <ann@gmail.com>",
                 "\"ann%mailinator.com\"<ann@gmail.com>",
                 "\"ann@mailinator.com\" (work) <ann@gmail.com>",
-                "\"ann@mailinator.com\", ann@gmail.com",
                 "ann@gmail.com (bot%mailinator.com)",
                 "\"Ann\" <ann@gmail.com>",
                 "ann\\.smith@gmail.com",
