@@ -307,8 +307,8 @@ final class UserNames {
         }
         if (type == Character.OTHER_NUMBER || type == Character.LETTER_NUMBER) {
             // a letter number NFKC keeps (the Hangzhou numerals, U+3007, cuneiform and Greek acrophonic numerals,
-            // U+2185)
-            // is weighed as its value's digits, as another number is (review98 F2: user〥 and user𒐃 were not user5)
+            // U+2185) is weighed as its value's digits, as another number is (review98 F2: user〥 and user𒐃 were not
+            // user5)
             int value = Character.getNumericValue(c);
             return value >= 0 ? Integer.toString(value) : null;
         }

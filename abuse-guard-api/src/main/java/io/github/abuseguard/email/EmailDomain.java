@@ -325,8 +325,9 @@ final class EmailDomain {
      * bot%"mailinator.com"@gmail.com}, {@code "mailinator.com!bot"@gmail.com}, {@code bot%mailinator\.com@gmail.com}
      * and {@code bot%mail(x)inator.com@gmail.com} opened accounts where the plain hop is refused). An {@code @} inside
      * a quoted string stays hidden where its phrase is a display name or a group's name (its words end at a {@code <}
-     * or {@code :}), and counts where the phrase goes on as a local part, ends a list's member or the value: {@code "a@mailinator.com"@relay} is delivered to mailinator.com by a relay that resolves
-     * it so, where {@code "ann@yopmail.com" <ann@gmail.com>} is a display name. The full-width and small forms
+     * or {@code :}), and counts where the phrase goes on as a local part, ends a list's member or the value: {@code
+     * "a@mailinator.com"@relay} is delivered to mailinator.com by a relay that resolves it so, where {@code
+     * "ann@yopmail.com" <ann@gmail.com>} is a display name. The full-width and small forms
      * of the quote, backslash and parentheses count as them. A quote left open is dropped, a parenthesis left open
      * stays. {@code null} when the address has no quote, backslash or parenthesis. Linear in the length of the
      * address, as {@link #parsed}.
@@ -347,8 +348,7 @@ final class EmailDomain {
         if (first < 0) {
             return null;
         }
-        // the full-width and small forms of the quote, backslash and parentheses, which NFKC maps to them (review100
-        // F1)
+        // the full-width and small forms of the quote, backslash and parentheses, as NFKC maps them (review100 F1)
         String address = compatibility ? withAsciiQuoting(given) : given;
         StringBuilder out = new StringBuilder(address.length()).append(address, 0, first);
         // the quoted strings of the phrase being read, as ranges of out: their '@'s are hidden if the phrase ends as a

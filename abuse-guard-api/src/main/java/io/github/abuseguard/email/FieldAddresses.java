@@ -58,9 +58,8 @@ final class FieldAddresses {
     private int left;
 
     /**
-     * Whether the walk under way is Postfix's reading ({@link EmailDomain#dequotedReading}), whose names are not
-     * charged to {@link #left}: its work is linear in the value, and its spellings still count towards the distinct
-     * bound.
+     * Whether the walk under way is of a careless reading, whose names are not charged to {@link #left}: its work is
+     * linear in the value, and its spellings still count towards the distinct bound.
      */
     private boolean uncharged;
 
