@@ -396,14 +396,21 @@ final class EmailDomain {
                 if (c == '<' || c == ':') {
                     hideAts(out, pending, pendingCount);
                     pendingCount = 0;
-                } else if (isAt(c) || c == ',' || c == ';') {
+                } else if (isAt(c) || isListSeparator(c) || c == '>') {
+                    // an angle address's end closes its quoted strings too (review101 F2: <"bot@x"> <a@y>)
                     pendingCount = 0;
                 }
-                out.append(c);
+                // a compatibility separator is written as the one NFKC makes of it, which ends a domain
+                out.append(c == '\uFF0C' || c == '\uFE50' ? ',' : c == '\uFF1B' || c == '\uFE54' ? ';' : c);
                 i++;
             }
         }
         return out.toString();
+    }
+
+    /** A list's separator, {@code ,} or {@code ;}, or a form NFKC maps to one (U+FF0C, U+FE50, U+FF1B, U+FE54: review101 F1). */
+    private static boolean isListSeparator(char c) {
+        return c == ',' || c == ';' || c == '\uFF0C' || c == '\uFE50' || c == '\uFF1B' || c == '\uFE54';
     }
 
     /** Replaces each {@code @} of the ranges of {@code out} in {@code pending} (start, end pairs) by a space. */

@@ -63,6 +63,11 @@ final class FieldAddresses {
      */
     private boolean uncharged;
 
+    /** The names the careless reading under way made, and the most any careless reading of the value made. */
+    private int readingNames;
+
+    private int carelessMost;
+
     private @Nullable Excess excess;
 
     // Per address with an '@' (each took at least one name, so there are at most maxNamed): the spelling
@@ -184,13 +189,28 @@ final class FieldAddresses {
         // in the value, and their spellings still count towards the distinct bound (review100 F5: a field of display
         // names, "User 3" <u3@acme.com>, held 513 addresses, then 342, where README says 1,024).
         uncharged = true;
+        carelessMost = 0;
         long carelesslyNamed;
         try {
             carelesslyNamed = carelessNames(value);
         } finally {
             uncharged = false;
         }
-        return excess == null && readParsed(value, carelesslyNamed);
+        int before = left;
+        if (excess != null || !readParsed(value, carelesslyNamed)) {
+            return false;
+        }
+        // the value is charged the most names any one reading of it made: a reading that names more than the
+        // parser's (Postfix's, inside quotes: review101 F4) still counts towards the field's 1,024
+        int extra = carelessMost - (before - left);
+        if (extra > 0) {
+            if (extra > left) {
+                excess = Excess.DOMAINS_NAMED;
+                return false;
+            }
+            left -= extra;
+        }
+        return true;
     }
 
     /** The names of the careless readings of {@code value}; 0 when the field names too many ({@link #excess} set). */
@@ -270,6 +290,7 @@ final class FieldAddresses {
      *     has no {@code @}, or {@link #NONE} when the field names too many
      */
     private int walk(String text) {
+        readingNames = 0;
         long named = 0;
         long namedAfterAt = 0;
         int deliverySpelling = NO_ADDRESS;
@@ -325,6 +346,9 @@ final class FieldAddresses {
         }
         walkNamed = named | namedAfterAt;
         walkNamedAfterAt = namedAfterAt;
+        if (uncharged) {
+            carelessMost = Math.max(carelessMost, readingNames);
+        }
         return deliverySpelling;
     }
 
@@ -335,6 +359,7 @@ final class FieldAddresses {
 
     private boolean take() {
         if (uncharged) {
+            readingNames++;
             return true;
         }
         if (left == 0) {
