@@ -401,7 +401,8 @@ final class EmailDomain {
                     pendingCount = 0;
                 }
                 // a compatibility separator is written as the one NFKC makes of it, which ends a domain
-                out.append(c == '\uFF0C' || c == '\uFE50' ? ',' : c == '\uFF1B' || c == '\uFE54' ? ';' : c);
+                char separator = asciiSeparator(c);
+                out.append(separator == 0 ? c : separator);
                 i++;
             }
         }
@@ -410,7 +411,16 @@ final class EmailDomain {
 
     /** A list's separator, {@code ,} or {@code ;}, or a form NFKC maps to one (U+FF0C, U+FE50, U+FF1B, U+FE54: review101 F1). */
     private static boolean isListSeparator(char c) {
-        return c == ',' || c == ';' || c == '\uFF0C' || c == '\uFE50' || c == '\uFF1B' || c == '\uFE54';
+        return asciiSeparator(c) != 0;
+    }
+
+    /** The ASCII list separator {@code c} is or NFKC maps it to ({@link #isListSeparator}); 0 for any other. */
+    private static char asciiSeparator(char c) {
+        return switch (c) {
+            case ',', '\uFF0C', '\uFE50' -> ',';
+            case ';', '\uFF1B', '\uFE54' -> ';';
+            default -> 0;
+        };
     }
 
     /** Replaces each {@code @} of the ranges of {@code out} in {@code pending} (start, end pairs) by a space. */

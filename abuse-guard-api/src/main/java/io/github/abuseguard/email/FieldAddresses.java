@@ -223,32 +223,18 @@ final class FieldAddresses {
             }
             carelesslyNamed = walkNamed;
         }
-        String dotless = EmailDomain.dotlessReading(value);
-        if (dotless != null) {
-            if (walk(EmailDomain.hasRoutes(dotless) ? EmailDomain.parsed(dotless) : dotless) == NONE) {
-                return 0;
-            }
-            carelesslyNamed |= walkNamed;
-        }
-        String spaced = EmailDomain.spacedReading(value);
-        if (spaced != null) {
-            if (walk(EmailDomain.hasRoutes(spaced) ? EmailDomain.parsed(spaced) : spaced) == NONE) {
-                return 0;
-            }
-            carelesslyNamed |= walkNamed;
-        }
         String controlFree = EmailDomain.controlFreeReading(value);
-        if (controlFree != null) {
-            if (walk(EmailDomain.hasRoutes(controlFree) ? EmailDomain.parsed(controlFree) : controlFree) == NONE) {
-                return 0;
-            }
-            carelesslyNamed |= walkNamed;
-        }
-        // Postfix's reading, also of the value without its controls (review100 F2: "bot%mailinator.c\u0001om"@z)
-        for (String reading : new String[] {value, controlFree}) {
-            String dequoted = reading == null ? null : EmailDomain.dequotedReading(reading);
-            if (dequoted != null) {
-                if (walk(EmailDomain.hasRoutes(dequoted) ? EmailDomain.parsed(dequoted) : dequoted) == NONE) {
+        String[] readings = {
+            EmailDomain.dotlessReading(value),
+            EmailDomain.spacedReading(value),
+            controlFree,
+            EmailDomain.dequotedReading(value),
+            // Postfix's reading of the value without its controls too (review100 F2: "bot%mailinator.c\u0001om"@z)
+            controlFree == null ? null : EmailDomain.dequotedReading(controlFree)
+        };
+        for (String reading : readings) {
+            if (reading != null) {
+                if (walk(EmailDomain.hasRoutes(reading) ? EmailDomain.parsed(reading) : reading) == NONE) {
                     return 0;
                 }
                 carelesslyNamed |= walkNamed;

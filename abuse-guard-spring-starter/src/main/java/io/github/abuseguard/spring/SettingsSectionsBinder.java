@@ -32,6 +32,7 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyS
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 
 /**
  * Binds the sections that modules and applications contribute ({@link SettingsSection},
@@ -80,21 +81,9 @@ final class SettingsSectionsBinder implements BeanPostProcessor, BeanFactoryAwar
     }
 
     private static boolean isWebServerFactory(Object bean) {
-        for (Class<?> type = bean.getClass(); type != null; type = type.getSuperclass()) {
-            if (implementsWebServerFactory(type)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean implementsWebServerFactory(Class<?> type) {
-        for (Class<?> contract : type.getInterfaces()) {
-            if (contract.getName().equals(WEB_SERVER_FACTORY) || implementsWebServerFactory(contract)) {
-                return true;
-            }
-        }
-        return false;
+        ClassLoader loader = bean.getClass().getClassLoader();
+        return ClassUtils.isPresent(WEB_SERVER_FACTORY, loader)
+                && ClassUtils.resolveClassName(WEB_SERVER_FACTORY, loader).isInstance(bean);
     }
 
     @Override
