@@ -15,16 +15,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Records the engine's decisions in Micrometer: the counter {@value #DECISIONS}, tagged by
- * {@code guard}, {@code outcome} ({@code allow}, {@code flag}, {@code deny}, {@code would-deny},
- * {@code error}), {@code action} and {@code route}, and the timer {@value #EVALUATION}. The route tag is
- * the handler's template or {@code UNMATCHED}, never the raw path, and no tag holds a client key, so
- * the number of series stays bounded whatever clients send. Every request let through counts once
- * under guard {@code none} and outcome {@code allow}, whatever flags it also raised.
+ * {@code guard}, {@code rule}, {@code outcome} ({@code allow}, {@code flag}, {@code deny}, {@code would-deny},
+ * {@code error}), {@code action} and {@code route}, and the timer {@value #EVALUATION}. The rule tag is the name
+ * of the rule that decided ({@code none} for an allowed request, a flag or a guard without rules), as configured
+ * or annotated; the route tag is the handler's template or {@code UNMATCHED}, never the raw path, and no tag holds
+ * a client key, so the number of series stays bounded whatever clients send. Every request let through counts
+ * once under guard {@code none} and outcome {@code allow}, whatever flags it also raised.
  */
 public final class MicrometerGuardListener implements GuardListener {
     public static final String DECISIONS = "abuseguard.decisions";
     public static final String EVALUATION = "abuseguard.evaluation";
     private static final String UNMATCHED = "UNMATCHED";
+    private static final String NONE = "none";
 
     private final MeterRegistry registry;
     private final Timer evaluation;
@@ -54,7 +56,8 @@ public final class MicrometerGuardListener implements GuardListener {
         Decision decision = event.decision();
         String action =
                 decision.action() == null ? "none" : decision.action().name().toLowerCase(Locale.ROOT);
-        counter(event.guard(), outcome, action, route(event.request())).increment();
+        String rule = decision.rule() == null ? NONE : decision.rule();
+        counter(event.guard(), rule, outcome, action, route(event.request())).increment();
     }
 
     @Override
@@ -64,7 +67,7 @@ public final class MicrometerGuardListener implements GuardListener {
             String route = route(request);
             Counter allowed = allowedByRoute.get(route);
             if (allowed == null) {
-                allowed = counter("none", "allow", "none", route);
+                allowed = counter(NONE, NONE, "allow", NONE, route);
                 allowedByRoute.putIfAbsent(route, allowed);
             }
             allowed.increment();
@@ -76,17 +79,18 @@ public final class MicrometerGuardListener implements GuardListener {
         return route == null ? UNMATCHED : route;
     }
 
-    private Counter counter(String guard, String outcome, String action, String route) {
+    private Counter counter(String guard, String rule, String outcome, String action, String route) {
         return counters.computeIfAbsent(
-                new CounterKey(guard, outcome, action, route),
+                new CounterKey(guard, rule, outcome, action, route),
                 key -> Counter.builder(DECISIONS)
-                        .description("Decisions of abuse-guard, by guard, outcome, action and route template")
+                        .description("Decisions of abuse-guard, by guard, rule, outcome, action and route template")
                         .tag("guard", key.guard)
+                        .tag("rule", key.rule)
                         .tag("outcome", key.outcome)
                         .tag("action", key.action)
                         .tag("route", key.route)
                         .register(registry));
     }
 
-    private record CounterKey(String guard, String outcome, String action, String route) {}
+    private record CounterKey(String guard, String rule, String outcome, String action, String route) {}
 }
