@@ -375,7 +375,12 @@ public final class WeakenedProtection {
         return rules;
     }
 
-    private static @Nullable Object read(RecordComponent component, Record record) {
+    /**
+     * The value of a settings record's component.
+     *
+     * @throws IllegalStateException if its accessor cannot be called
+     */
+    public static @Nullable Object read(RecordComponent component, Record record) {
         try {
             return component.getAccessor().invoke(record);
         } catch (IllegalAccessException | InvocationTargetException e) {

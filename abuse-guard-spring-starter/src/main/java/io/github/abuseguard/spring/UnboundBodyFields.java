@@ -6,7 +6,9 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Parameter;
 import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -25,32 +27,42 @@ final class UnboundBodyFields {
 
     private UnboundBodyFields() {}
 
-    /**
-     * Checks each {@code body:}, {@code body-exact:} and {@code mailbox:} part of a key (parts joined by {@code +}), or
-     * a field that is a JSON pointer; {@code query:} fields and other keys are left alone.
-     */
+    /** Warns about each {@linkplain #pointers body field} of an annotation's key or field the handler cannot be given. */
     static void check(HandlerRoute handler, String annotation, String attribute, @Nullable String keyOrField) {
+        for (String pointer : pointers(keyOrField)) {
+            String problem = problem(handler.method(), pointer);
+            if (problem != null) {
+                log.warn(
+                        "@{}({} = \"{}\") on {} reads {} from the request body, but {}: the rule will find no"
+                                + " such field and check nothing. Name a field the handler binds.",
+                        annotation,
+                        attribute,
+                        keyOrField,
+                        handler.where(),
+                        pointer,
+                        problem);
+            }
+        }
+    }
+
+    /**
+     * The JSON pointers a key or field reads from the body: each {@code body:}, {@code body-exact:} and {@code mailbox:}
+     * part of a key (parts joined by {@code +}), or the field itself when it is a pointer; none for {@code query:} and
+     * other keys.
+     */
+    static List<String> pointers(@Nullable String keyOrField) {
+        List<String> pointers = new ArrayList<>();
         if (keyOrField == null || keyOrField.isBlank()) {
-            return;
+            return pointers;
         }
         for (String part : keyOrField.split("\\+")) {
             String trimmed = part.trim();
             String pointer = trimmed.startsWith("/") ? trimmed : pointerOf(trimmed);
             if (pointer != null) {
-                String problem = problem(handler.method(), pointer);
-                if (problem != null) {
-                    log.warn(
-                            "@{}({} = \"{}\") on {} reads {} from the request body, but {}: the rule will find no"
-                                    + " such field and check nothing. Name a field the handler binds.",
-                            annotation,
-                            attribute,
-                            keyOrField,
-                            handler.where(),
-                            pointer,
-                            problem);
-                }
+                pointers.add(pointer);
             }
         }
+        return pointers;
     }
 
     private static @Nullable String pointerOf(String keyPart) {
@@ -64,7 +76,7 @@ final class UnboundBodyFields {
     }
 
     /** Why {@code method} cannot be given {@code pointer}, or {@code null} when it may be. */
-    private static @Nullable String problem(Method method, String pointer) {
+    static @Nullable String problem(Method method, String pointer) {
         Parameter body = null;
         boolean bindsFields = false;
         for (Parameter parameter : method.getParameters()) {

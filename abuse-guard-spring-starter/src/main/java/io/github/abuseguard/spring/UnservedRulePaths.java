@@ -3,12 +3,16 @@ package io.github.abuseguard.spring;
 import io.github.abuseguard.PathPattern;
 import io.github.abuseguard.client.ClientSignalsSettings;
 import io.github.abuseguard.config.RuleScopeSettings;
+import io.github.abuseguard.internal.WeakenedProtection;
 import io.github.abuseguard.servlet.ProofSettings;
 import java.io.IOException;
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -137,9 +141,15 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
         if (routes == null || !properties.engine().enabled()) {
             return;
         }
+        List<ControllerHandlers> controllers = MvcHandlerRoutes.of(beans, servletPrefix);
         configuredRules(properties)
-                .forEach((section, rules) -> rules.forEach((name, rule) ->
-                        warnIfUnserved(routes, "abuse-guard." + section + ".rules." + name + ".paths", rule.paths())));
+                .forEach((section, rules) -> rules.forEach((name, rule) -> {
+                    String property = "abuse-guard." + section + ".rules." + name;
+                    warnIfUnserved(routes, property + ".paths", rule.paths());
+                    if (controllers != null) {
+                        warnIfUnbound(controllers, property, rule);
+                    }
+                }));
         // Path lists outside the rules: each fails open as silently when it names no route (probe38a F2).
         ProofSettings proof = properties.section(ProofSettings.class);
         if (proof.enabled()) {
@@ -167,6 +177,91 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
                         contextHint(path) + servletHint(path));
             }
         }
+    }
+
+    /** A rule's settings that may name body fields: keys, and the e-mail guard's field. */
+    private static final Set<String> FIELD_SETTINGS = Set.of("key", "distinct", "credential", "resource", "field");
+
+    /**
+     * Warns about each body field a configured rule reads (its key's {@code body:} parts, its e-mail field) that no
+     * handler its paths and methods reach can be given, as {@link UnboundBodyFields} does for an annotation's: such a
+     * rule starts and finds no such field (user65 F2: {@code key: body:/usrname} beside a body record holding {@code
+     * username}). Nothing is said when the paths reach no handler (that is {@link #warnIfUnserved}'s) or when one of
+     * the handlers may be given the field.
+     */
+    private void warnIfUnbound(List<ControllerHandlers> controllers, String property, RuleScopeSettings rule) {
+        List<HandlerRoute> reached = new ArrayList<>();
+        for (ControllerHandlers controller : controllers) {
+            for (HandlerRoute handler : controller.handlers()) {
+                if (sharesAMethod(rule.methods(), handler.httpMethods()) && reaches(rule.paths(), handler.routes())) {
+                    reached.add(handler);
+                }
+            }
+        }
+        if (reached.isEmpty() || !(rule instanceof Record record)) {
+            return;
+        }
+        for (RecordComponent component : record.getClass().getRecordComponents()) {
+            if (!FIELD_SETTINGS.contains(component.getName())
+                    || !(WeakenedProtection.read(component, record) instanceof String value)) {
+                continue;
+            }
+            for (String pointer : UnboundBodyFields.pointers(value)) {
+                List<String> problems = new ArrayList<>();
+                for (HandlerRoute handler : reached) {
+                    String problem = UnboundBodyFields.problem(handler.method(), pointer);
+                    if (problem == null) {
+                        break;
+                    }
+                    problems.add(handler.where() + ": " + problem);
+                }
+                if (problems.size() == reached.size()) {
+                    log.warn(
+                            "{}.{} = '{}' reads {} from the request body, but no handler the rule's paths reach can"
+                                    + " be given it ({}): the rule will find no such field. Name a field the handlers"
+                                    + " bind.",
+                            property,
+                            kebab(component.getName()),
+                            value,
+                            pointer,
+                            String.join("; ", problems));
+                }
+            }
+        }
+    }
+
+    /** Whether the rule's methods (none: any) and a handler's (none: any) share one. */
+    private static boolean sharesAMethod(@Nullable List<String> ruleMethods, Set<String> handlerMethods) {
+        if (ruleMethods == null || ruleMethods.isEmpty() || handlerMethods.isEmpty()) {
+            return true;
+        }
+        for (String method : ruleMethods) {
+            if (method != null && handlerMethods.contains(method.strip().toUpperCase(Locale.ROOT))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether some rule path may match some path of a handler's route templates. */
+    private static boolean reaches(@Nullable List<String> paths, List<String> routes) {
+        for (int i = 0; paths != null && i < paths.size(); i++) {
+            String path = paths.get(i);
+            if (path == null) {
+                continue;
+            }
+            PathPattern rule = PathPattern.parse(path);
+            for (String route : routes) {
+                if (Routes.mayMatch(rule, path, Routes.template(route))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static String kebab(String name) {
+        return name.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
     }
 
     /** The configured rules of every enabled guard whose rules have paths, by section. */
