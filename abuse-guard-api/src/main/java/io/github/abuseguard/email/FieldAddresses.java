@@ -41,6 +41,13 @@ final class FieldAddresses {
 
     private static final int NONE = -1;
     private static final int NO_ADDRESS = -2;
+    /**
+     * How many times over a hop is read out of quotes. Postfix's internal form of an address (its quotes removed,
+     * escapes resolved) is tokenised again by its resolver, so a hop quoted once more as Postfix itself quotes a local
+     * part ({@code "bot%\"mailinator.com\""@z}: review102 F1) resolves as the plain hop; each level doubles the
+     * backslashes that write it, and each reading is one linear pass.
+     */
+    private static final int DEQUOTED_LEVELS = 4;
 
     /**
      * Spellings are hashed as polynomials modulo this prime, at a base drawn when the class is loaded: a
@@ -224,20 +231,28 @@ final class FieldAddresses {
             carelesslyNamed = walkNamed;
         }
         String controlFree = EmailDomain.controlFreeReading(value);
-        String[] readings = {
-            EmailDomain.dotlessReading(value),
-            EmailDomain.spacedReading(value),
-            controlFree,
-            EmailDomain.dequotedReading(value),
-            // Postfix's reading of the value without its controls too (review100 F2: "bot%mailinator.c\u0001om"@z)
-            controlFree == null ? null : EmailDomain.dequotedReading(controlFree)
-        };
+        String[] readings = {EmailDomain.dotlessReading(value), EmailDomain.spacedReading(value), controlFree};
         for (String reading : readings) {
             if (reading != null) {
                 if (walk(EmailDomain.hasRoutes(reading) ? EmailDomain.parsed(reading) : reading) == NONE) {
                     return 0;
                 }
                 carelesslyNamed |= walkNamed;
+            }
+        }
+        // Postfix's readings of the value, and of the value without its controls (review100 F2:
+        // "bot%mailinator.c\u0001om"@z)
+        for (String quoted : new String[] {value, controlFree}) {
+            for (int level = 0; quoted != null && level < DEQUOTED_LEVELS; level++) {
+                String reading = EmailDomain.dequotedReading(quoted);
+                if (reading == null || reading.equals(quoted)) {
+                    break;
+                }
+                if (walk(EmailDomain.hasRoutes(reading) ? EmailDomain.parsed(reading) : reading) == NONE) {
+                    return 0;
+                }
+                carelesslyNamed |= walkNamed;
+                quoted = reading;
             }
         }
         return carelesslyNamed;
