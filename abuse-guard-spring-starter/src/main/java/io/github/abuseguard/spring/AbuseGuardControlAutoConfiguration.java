@@ -10,15 +10,23 @@ import java.net.UnknownHostException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExtension;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.convert.ConversionException;
 import org.springframework.core.env.Environment;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -79,9 +87,15 @@ public final class AbuseGuardControlAutoConfiguration {
             return new AbuseGuardControlEndpoint(engine, bans, clients);
         }
 
+        /**
+         * The endpoint's HTTP answers, unless the application shapes them with a web extension of its own: Actuator
+         * takes one per endpoint, and an application that declared one before this existed must still start
+         * (review103 F1).
+         */
         @Bean
         @ConditionalOnMissingBean
         @ConditionalOnBean(AbuseGuardControlEndpoint.class)
+        @Conditional(NoOwnControlWebExtension.class)
         AbuseGuardControlWebExtension abuseGuardControlWebExtension(AbuseGuardControlEndpoint endpoint) {
             return new AbuseGuardControlWebExtension(endpoint);
         }
@@ -92,17 +106,9 @@ public final class AbuseGuardControlAutoConfiguration {
          * address or {@code localhost} counts, never a name that would have to be resolved.
          */
         static boolean onALoopbackManagementPort(Environment environment) {
-            String port = environment.getProperty("management.server.port");
             String address = environment.getProperty("management.server.address");
-            if (port == null
-                    || address == null
-                    || port.isBlank()
-                    || port.strip().equals("-1")) {
+            if (address == null || !onAPortOfItsOwn(environment)) {
                 return false;
-            }
-            if (port.strip()
-                    .equals(environment.getProperty("server.port", "8080").strip())) {
-                return false; // the application's own port
             }
             String host = address.strip();
             if (host.equalsIgnoreCase("localhost")) {
@@ -121,6 +127,32 @@ public final class AbuseGuardControlAutoConfiguration {
             }
         }
 
+        /**
+         * Whether management is served by a server of its own, as Spring Boot's {@code ManagementPortType} decides:
+         * both ports read as numbers ({@code 08080} is 8080), a negative one switches management off, and {@code 0}
+         * is a random port of its own whatever {@code server.port} is (review103 F4).
+         */
+        private static boolean onAPortOfItsOwn(Environment environment) {
+            Integer management;
+            Integer server;
+            try {
+                management = environment.getProperty("management.server.port", Integer.class);
+                server = environment.getProperty("server.port", Integer.class);
+            } catch (ConversionException notANumber) {
+                return false; // Spring Boot refuses to start on it; nothing is quiet meanwhile
+            }
+            if (management == null || management < 0) {
+                return false;
+            }
+            if (server == null && management == DEFAULT_SERVER_PORT) {
+                return false;
+            }
+            return management == 0 || !management.equals(server);
+        }
+
+        /** Spring Boot's {@code server.port} when it is not set. */
+        private static final int DEFAULT_SERVER_PORT = 8080;
+
         /** Whether the application configures a Spring Security filter chain, which may guard the endpoint. */
         static boolean securedBySpringSecurity(ListableBeanFactory beans) {
             String chain = "org.springframework.security.web.SecurityFilterChain";
@@ -131,6 +163,28 @@ public final class AbuseGuardControlAutoConfiguration {
                                     chain, AbuseGuardControlAutoConfiguration.class.getClassLoader()))
                             .length
                     > 0;
+        }
+    }
+
+    /**
+     * Matches unless a bean of the application is a web extension of the control endpoint ({@code
+     * @EndpointWebExtension(endpoint = AbuseGuardControlEndpoint.class)}), which then serves its HTTP answers.
+     */
+    static final class NoOwnControlWebExtension extends SpringBootCondition {
+        @Override
+        public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            ConfigurableListableBeanFactory beans = context.getBeanFactory();
+            if (beans == null) {
+                return ConditionOutcome.match();
+            }
+            for (String name : beans.getBeanNamesForAnnotation(EndpointWebExtension.class)) {
+                EndpointWebExtension extension = beans.findAnnotationOnBean(name, EndpointWebExtension.class, false);
+                if (extension != null && extension.endpoint() == AbuseGuardControlEndpoint.class) {
+                    return ConditionOutcome.noMatch(
+                            "the application's web extension '" + name + "' serves the abuseguardcontrol endpoint");
+                }
+            }
+            return ConditionOutcome.match();
         }
     }
 }
