@@ -1534,7 +1534,13 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                     surge.trust(clientKey);
                 }
             }
-            boolean banned = false;
+            // The key as bans() lists it on a shared store, by its digest, when it names others (a user name): the
+            // store lifts that listing, and the failures were forgotten when it was banned (user66 F1: the lift
+            // worked and answered that no rule held it)
+            boolean banned = listedBanned(value);
+            if (banned) {
+                keys.add(value);
+            }
             for (String key : keys) {
                 banned |= counts.isBanned(key);
                 counts.lift(key, now);
@@ -1547,10 +1553,26 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             return banned;
         }
 
-        /** Bans the key for its rule's ban time, longer for each ban it had within max-ban-time. */
+        /** Whether {@code value} is a digest listing ({@code #...}) of a key this rule bans now. */
+        private boolean listedBanned(String value) {
+            if (!value.startsWith("#")) {
+                return false;
+            }
+            for (BannedKey listed : counts.active(Bans.MAX_LISTED)) {
+                if (RuleKeys.shown(listed.key()).equals(value)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /**
+         * Bans the key for its rule's ban time, longer for each ban it had within max-ban-time, and forgets the
+         * failures that earned it: the ban ends when it says, and the key then starts a new count (user66 F2).
+         */
         private void ban(String key, long now) {
             Duration ttl = rule.banFor(banHistory.add(key, 1));
-            counts.ban(key, ttl);
+            counts.banAfresh(key, ttl, now);
             banEnds.put(key, now + ttl.toMillis());
         }
 

@@ -120,6 +120,13 @@ final class CounterSlidingWindows implements SlidingWindows {
         bans.ban(key, ttl);
     }
 
+    /** Bans the key, then takes its counts back to zero as {@link #lift} does: one ban, one read, up to two writes. */
+    @Override
+    public void banAfresh(String key, Duration ttl, long nowMillis) {
+        bans.ban(key, ttl);
+        forget(key, nowMillis);
+    }
+
     /**
      * Lifts the ban everywhere, then takes each window's count back to zero by adding its negation: one read and
      * up to two writes, an operator's step, not a request's. An event counted between the read and the writes
@@ -130,6 +137,11 @@ final class CounterSlidingWindows implements SlidingWindows {
     @Override
     public void lift(String key, long nowMillis) {
         bans.liftEverywhere(key);
+        forget(key, nowMillis);
+    }
+
+    /** Takes the key's two windows' counts back to zero. */
+    private void forget(String key, long nowMillis) {
         long epoch = Math.floorDiv(nowMillis, windowMillis);
         String current = key + '@' + epoch;
         String previous = key + '@' + (epoch - 1);

@@ -532,6 +532,18 @@ public final class LocalStateStore implements StateStore {
         }
 
         @Override
+        public void banAfresh(String key, Duration ttl, long nowMillis) {
+            requirePositive(ttl, "ttl");
+            long until = ticker.read() + ttl.toNanos();
+            bans.put(key, until);
+            // After the put, as in ban: an entry created meanwhile read the ban, and held no counts
+            windows.asMap().computeIfPresent(key, (k, entry) -> {
+                entry.banAfresh(until);
+                return entry;
+            });
+        }
+
+        @Override
         public void lift(String key, long nowMillis) {
             bans.invalidate(key);
             windows.asMap().computeIfPresent(key, (k, entry) -> {
@@ -587,6 +599,13 @@ public final class LocalStateStore implements StateStore {
 
         synchronized void ban(long until) {
             bannedUntil = until;
+        }
+
+        /** Bans until then and forgets the counts; the slots in flight are kept. */
+        synchronized void banAfresh(long until) {
+            bannedUntil = until;
+            current = 0;
+            previous = 0;
         }
 
         /** Forgets the ban and the counts; the slots in flight are kept. */

@@ -99,6 +99,19 @@ public interface SlidingWindows {
     void ban(String key, Duration ttl);
 
     /**
+     * Bans the key for {@code ttl} as {@link #ban} does, and forgets its counts, in the way fail2ban's ban does: the
+     * key's first event after the ban starts a new count, so a ban shorter than the window ends when it says (user66
+     * F2: with the failures kept, a ban-time of one minute under a find-time of ten went on as refusals of requests
+     * "in flight" until the failures slid out of the window). Slots in flight are kept. The default, for a store
+     * written before this method, bans and keeps the counts.
+     *
+     * @throws IllegalArgumentException if {@code ttl} is not positive
+     */
+    default void banAfresh(String key, Duration ttl, long nowMillis) {
+        ban(key, ttl);
+    }
+
+    /**
      * Lifts the key's ban as an operator does ({@link Bans#liftEverywhere}: on a shared store, also the copies
      * other instances keep of it) and forgets its counts, so that its next event starts a new count: a ban lifted
      * with the counts kept would be set again by the key's next event (probe52d F2). Slots in flight are kept.

@@ -606,6 +606,33 @@ class FailureGuardTest {
                 .isTrue();
     }
 
+    /**
+     * user66 F2: with ban-time shorter than find-time (fail2ban's bantime 1m, findtime 10m), a ban "lasts ban-time"
+     * (README), but when it ended the failures still counted refused the client's next, lone request 429
+     * too-many-in-flight ("Too many attempts at once; try again in a moment.", Retry-After: 1) for the rest of
+     * find-time: the right password was refused 3 of 3 times with no request in flight.
+     */
+    @Test
+    void aBanShorterThanFindTimeEndsAfterItsTimeWithoutAnInFlightRefusal() {
+        AbuseGuard engine = engine(guard(login().maxRetry(3)
+                .findTime(Duration.ofMinutes(10))
+                .banTime(Duration.ofMinutes(1))
+                .build()));
+        for (int i = 0; i < 3; i++) {
+            exchange(engine, login("198.51.100.1", "alice"), 401);
+        }
+        assertThat(exchange(engine, login("198.51.100.1", "alice"), 200).isDeny())
+                .as("banned")
+                .isTrue();
+        clock.advance(Duration.ofSeconds(61));
+        Decision after = exchange(engine, login("198.51.100.1", "alice"), 200);
+        assertThat(after.isAllow())
+                .as(
+                        "the ban lasted ban-time; refused instead as %s, Retry-After %s",
+                        after.reason(), after.retryAfter())
+                .isTrue();
+    }
+
     @Test
     void aBanEndsAfterItsTimeAndTheNextBanLastsBanFactorTimesLonger() {
         AbuseGuard engine = engine(guard(login().maxRetry(1)

@@ -83,6 +83,46 @@ class SharedFailureLiftTest {
         }
     }
 
+    /**
+     * user66 F1: README (plain servlet applications) says {@code lift} takes "the key as {@code bans} lists it"; on
+     * Redis an {@code ip+body:/username} ban is listed by its digest. Lifting that listing removed the ban from the
+     * listing (and returned no rule) but left the failures counted, so the account stayed refused (429
+     * too-many-in-flight) while {@code bans} listed nothing: a lift must be whole or not at all.
+     */
+    @Test
+    void aBanLiftedByTheKeyBansListsIsLiftedWholeOrStaysListed() throws Exception {
+        String uri = RedisAvailability.requireRedis();
+        String prefix = "user66:test:" + UUID.randomUUID() + ":";
+        try (RedisStateStore store = RedisAvailability.store(uri, prefix, clock)) {
+            FailureGuard guard = FailureGuard.builder()
+                    .store(store)
+                    .timeSource(clock)
+                    .rule(FailureRule.builder("pair")
+                            .path("/api/login")
+                            .key("ip+body:/username")
+                            .maxRetry(3)
+                            .build())
+                    .build();
+            AbuseGuard engine =
+                    AbuseGuard.builder().guard(guard).timeSource(clock).build();
+            for (int i = 0; i < 3; i++) {
+                fail(engine, "198.51.100.40", "alice");
+            }
+            assertThat(refused(engine, "198.51.100.40", "alice")).isTrue();
+            String listed = guard.bans(10).get("pair").get(0).key();
+            assertThat(listed).startsWith("#");
+
+            assertThat(guard.lift(listed, null)).containsExactly("pair");
+
+            boolean stillListed = !guard.bans(10).get("pair").isEmpty();
+            boolean stillRefused = refused(engine, "198.51.100.40", "alice");
+            assertThat(stillListed || !stillRefused)
+                    .as("after lift(%s): listed=%s, refused=%s", listed, stillListed, stillRefused)
+                    .isTrue();
+            assertThat(stillRefused).as("lifted whole").isFalse();
+        }
+    }
+
     private FailureGuard guard(RedisStateStore store) {
         return FailureGuard.builder()
                 .store(store)
