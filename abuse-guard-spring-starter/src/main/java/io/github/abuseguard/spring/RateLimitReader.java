@@ -70,7 +70,7 @@ final class RateLimitReader implements AnnotationReader<RateLimitRule> {
                         .methods(httpMethods.toArray(String[]::new));
                 AnnotationReader.attribute("key", annotation.key(), () -> builder.key(annotation.key()));
                 // a misspelt body field keys every request by the address alone (user65 F2)
-                handlers.forEach(handler -> UnboundBodyFields.check(handler, "RateLimit", "key", annotation.key()));
+                UnboundBodyFields.check(handlers, where, "RateLimit", "key", annotation.key());
                 AnnotationReader.attribute("cost", () -> builder.cost(annotation.cost()));
                 builder.action(annotation.action());
                 AnnotationReader.attribute("refundStatuses", () -> builder.refundStatuses(annotation.refundStatuses()));

@@ -29,18 +29,39 @@ final class UnboundBodyFields {
 
     /** Warns about each {@linkplain #pointers body field} of an annotation's key or field the handler cannot be given. */
     static void check(HandlerRoute handler, String annotation, String attribute, @Nullable String keyOrField) {
+        check(List.of(handler), handler.where(), annotation, attribute, keyOrField);
+    }
+
+    /**
+     * Warns about each {@linkplain #pointers body field} of an annotation's key or field that none of the handlers it
+     * applies to can be given: on a class, a field one handler binds is read there, and the others count as README
+     * says of a request without the field (review103 F5: each handler without a body was warned about).
+     */
+    static void check(
+            List<HandlerRoute> handlers,
+            String where,
+            String annotation,
+            String attribute,
+            @Nullable String keyOrField) {
         for (String pointer : pointers(keyOrField)) {
-            String problem = problem(handler.method(), pointer);
-            if (problem != null) {
+            List<String> problems = new ArrayList<>();
+            for (HandlerRoute handler : handlers) {
+                String problem = problem(handler.method(), pointer);
+                if (problem == null) {
+                    break;
+                }
+                problems.add(handlers.size() == 1 ? problem : handler.where() + ": " + problem);
+            }
+            if (!problems.isEmpty() && problems.size() == handlers.size()) {
                 log.warn(
                         "@{}({} = \"{}\") on {} reads {} from the request body, but {}: the rule will find no"
                                 + " such field and check nothing. Name a field the handler binds.",
                         annotation,
                         attribute,
                         keyOrField,
-                        handler.where(),
+                        where,
                         pointer,
-                        problem);
+                        String.join("; ", problems));
             }
         }
     }
