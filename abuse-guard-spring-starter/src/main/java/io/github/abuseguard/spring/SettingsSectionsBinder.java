@@ -280,30 +280,43 @@ final class SettingsSectionsBinder implements BeanPostProcessor, BeanFactoryAwar
      * The unknown keys of every section, gathered so that one start names them all (user65 F3: four misspelt keys in
      * four sections took four starts, the first failing section stopping the binding). The first failure is thrown,
      * the later ones {@linkplain Throwable#addSuppressed suppressed} in it, where {@link UnknownSettingFailureAnalyzer}
-     * reads them; any other binding failure (a value that cannot be converted) is thrown at once.
+     * reads them, with any other binding failure (a value that cannot be converted).
      */
     private static final class UnknownKeys {
         private @Nullable BindException first;
+        /** The first failure of another kind (a value that does not convert), and the later ones suppressed in it. */
+        private @Nullable BindException other;
 
         <T> T collecting(T unbound, java.util.function.Supplier<T> binding) {
             try {
                 return binding.get();
             } catch (BindException failure) {
-                if (!(failure.getCause() instanceof UnboundConfigurationPropertiesException)) {
-                    throw failure;
-                }
-                if (first == null) {
+                boolean unknown = failure.getCause() instanceof UnboundConfigurationPropertiesException;
+                if (unknown && first == null) {
                     first = failure;
+                } else if (!unknown && other == null) {
+                    other = failure;
                 } else {
-                    first.addSuppressed(failure);
+                    (unknown ? first : other).addSuppressed(failure);
                 }
                 return unbound;
             }
         }
 
+        /**
+         * Throws the first unknown key's failure, the other failures suppressed in it (review103 F3: a value that did
+         * not convert was thrown at once, and the misspelt keys of the same start went unnamed), or the first other
+         * failure when no key is unknown.
+         */
         void throwIfAny() {
             if (first != null) {
+                if (other != null) {
+                    first.addSuppressed(other);
+                }
                 throw first;
+            }
+            if (other != null) {
+                throw other;
             }
         }
     }

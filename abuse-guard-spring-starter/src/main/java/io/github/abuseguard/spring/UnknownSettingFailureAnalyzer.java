@@ -11,10 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.core.Ordered;
 
 /**
@@ -50,6 +52,16 @@ final class UnknownSettingFailureAnalyzer extends AbstractFailureAnalyzer<Unboun
         }
         if (problems.isEmpty()) {
             return null;
+        }
+        // the other failures of the same start, such as a value that does not convert (review103 F3)
+        for (Throwable failure = rootFailure; failure != null; failure = failure.getCause()) {
+            for (Throwable suppressed : failure.getSuppressed()) {
+                if (suppressed instanceof BindException other
+                        && !(other.getCause() instanceof UnboundConfigurationPropertiesException)) {
+                    problems.add(other.getName() + ": "
+                            + NestedExceptionUtils.getMostSpecificCause(other).getMessage());
+                }
+            }
         }
         return new FailureAnalysis(
                 "Unknown abuse-guard configuration:\n    " + String.join("\n    ", problems),
