@@ -63,8 +63,8 @@ public final class RateLimitGuardFactory extends AbstractGuardFactory<RateLimitS
         // the command line) keeps only the later place's elements, so an unset capacity is its symptom
         if (limit.period() == null) {
             throw at.child("period")
-                    .invalid("is required; a list given in two places (application.yml and the command line) is"
-                            + " taken whole from one of them, so give each limit's capacity and period together");
+                    .invalid("is required: give each limit its capacity and period (with Spring Boot, a list given in"
+                            + " two places, application.yml and the command line, is taken whole from one of them)");
         }
         Duration period = at.positive(limit.period(), "period");
         long capacity = limit.capacity();
