@@ -193,6 +193,17 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         Map<String, RouteSurge> surgeByRule = new LinkedHashMap<>();
         List<RuleState> states = new ArrayList<>();
         for (FailureRule rule : rules()) {
+            if (rule.banTime().compareTo(rule.findTime()) < 0) {
+                org.slf4j.LoggerFactory.getLogger(FailureGuard.class)
+                        .warn(
+                                "Failure rule '{}': ban-time {} is shorter than find-time {}, so each ban lasts find-time: a"
+                                        + " ban forgets the failures that earned it, and a shorter one would give a banned key"
+                                        + " {} more tries each time it ended",
+                                rule.name(),
+                                Durations.written(rule.banTime()),
+                                Durations.written(rule.findTime()),
+                                rule.maxRetry());
+            }
             RouteSurge surge = rule.underAttack() == null
                     ? null
                     : new RouteSurge(rule.name(), rule.underAttack(), store, modes, RuleState.resourceKey(rule));
@@ -1610,7 +1621,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
          */
         private Decision banned(String key, long now) {
             if (rule.keyResolver().namesOthers()) {
-                return banned(rule.banTime());
+                return banned(rule.banFor(1));
             }
             Long end = banEnds.getIfPresent(key);
             if (end != null && end > now) {
@@ -1618,7 +1629,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             }
             Duration left = counts.banRemaining(key);
             if (left == null) {
-                return banned(rule.banTime()); // a store that cannot tell
+                return banned(rule.banFor(1)); // a store that cannot tell
             }
             if (left.isZero()) {
                 return banned(ENDING_BAN_RETRY_AFTER); // it ended since it was looked up

@@ -174,11 +174,16 @@ public final class FailureRule extends GuardRule {
         return credential == null ? null : credential.keyOf(request);
     }
 
-    /** The ban of the n-th time ({@code n ≥ 1}) a key is banned within max-ban-time. */
+    /**
+     * The ban of the n-th time ({@code n ≥ 1}) a key is banned within max-ban-time, and never shorter than
+     * find-time: a ban forgets the failures that earned it, so a shorter one would give the key max-retry more
+     * guesses each time it ended (review104 F1: 285 an hour where about 30 were promised), where kept they refused
+     * it on as "in flight", with a Retry-After of one second (user66 F2).
+     */
     Duration banFor(long n) {
         double millis = banTime.toMillis() * Math.pow(banFactor, Math.max(0, n - 1));
         long capped = millis >= maxBanTime.toMillis() ? maxBanTime.toMillis() : (long) millis;
-        return Duration.ofMillis(Math.max(1, capped));
+        return Duration.ofMillis(Math.max(Math.max(1, capped), findTime.toMillis()));
     }
 
     /** Builds a {@link FailureRule}; every method validates its argument at once. */

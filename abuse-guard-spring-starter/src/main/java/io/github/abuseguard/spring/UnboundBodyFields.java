@@ -14,6 +14,8 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.MethodParameter;
+import org.springframework.core.ResolvableType;
 
 /**
  * Warns at start-up of an annotation that reads a body field its handler can never be given: a JSON pointer on a
@@ -46,7 +48,7 @@ final class UnboundBodyFields {
         for (String pointer : pointers(keyOrField)) {
             List<String> problems = new ArrayList<>();
             for (HandlerRoute handler : handlers) {
-                String problem = problem(handler.method(), pointer);
+                String problem = problem(handler, pointer);
                 if (problem == null) {
                     break;
                 }
@@ -96,25 +98,37 @@ final class UnboundBodyFields {
         return null;
     }
 
-    /** Why {@code method} cannot be given {@code pointer}, or {@code null} when it may be. */
-    static @Nullable String problem(Method method, String pointer) {
+    /** What {@link #problem} says of a handler that takes nothing a body field could be. */
+    static final String NO_BODY = "the handler takes no request body, form or parameter";
+
+    /** Why {@code handler} cannot be given {@code pointer}, or {@code null} when it may be. */
+    static @Nullable String problem(HandlerRoute handler, String pointer) {
+        Method method = handler.method();
         Parameter body = null;
+        int bodyIndex = -1;
         boolean bindsFields = false;
-        for (Parameter parameter : method.getParameters()) {
+        Parameter[] parameters = method.getParameters();
+        for (int i = 0; i < parameters.length; i++) {
+            Parameter parameter = parameters[i];
             if (has(parameter, "org.springframework.web.bind.annotation.RequestBody")) {
                 body = parameter;
+                bodyIndex = i;
             } else if (!takesNoField(parameter)) {
                 bindsFields = true; // a form's fields, a part, or the request read by the handler itself
             }
         }
         if (body == null) {
-            return bindsFields ? null : "the handler takes no request body, form or parameter";
+            return bindsFields ? null : NO_BODY;
         }
         String first = firstName(pointer);
         if (first == null || first.chars().allMatch(Character::isDigit)) {
             return null; // the whole body, or an array element
         }
-        Class<?> type = body.getType();
+        // the type Spring MVC binds: a type variable resolved against the controller (review104 F3: a generic
+        // FormController<T extends BaseForm> was read as BaseForm)
+        Class<?> type = ResolvableType.forMethodParameter(
+                        new MethodParameter(method, bodyIndex).withContainingClass(handler.controller()))
+                .resolve(body.getType());
         if (!isOwnType(type)) {
             return null; // a map, a JSON tree, a string, a collection: any name may be there
         }

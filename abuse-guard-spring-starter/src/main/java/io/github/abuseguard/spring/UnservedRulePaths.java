@@ -186,8 +186,8 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
      * Warns about each body field a configured rule reads (its key's {@code body:} parts, its e-mail field) that no
      * handler its paths and methods reach can be given, as {@link UnboundBodyFields} does for an annotation's: such a
      * rule starts and finds no such field (user65 F2: {@code key: body:/usrname} beside a body record holding {@code
-     * username}). Nothing is said when the paths reach no handler (that is {@link #warnIfUnserved}'s) or when one of
-     * the handlers may be given the field.
+     * username}). Nothing is said when the paths reach no handler (that is {@link #warnIfUnserved}'s), when one of
+     * the handlers may be given the field, or when none takes a body or fields at all.
      */
     private void warnIfUnbound(List<ControllerHandlers> controllers, String property, RuleScopeSettings rule) {
         List<HandlerRoute> reached = new ArrayList<>();
@@ -207,15 +207,21 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
                 continue;
             }
             for (String pointer : UnboundBodyFields.pointers(value)) {
+                // A handler that takes nothing a field could be (a login page beside Spring Security's POST /login,
+                // review104 F2) tells nothing: the rule's requests may go to a filter on another method
                 List<String> problems = new ArrayList<>();
+                int bodied = 0;
                 for (HandlerRoute handler : reached) {
-                    String problem = UnboundBodyFields.problem(handler.method(), pointer);
+                    String problem = UnboundBodyFields.problem(handler, pointer);
                     if (problem == null) {
                         break;
                     }
+                    if (!problem.equals(UnboundBodyFields.NO_BODY)) {
+                        bodied++;
+                    }
                     problems.add(handler.where() + ": " + problem);
                 }
-                if (problems.size() == reached.size()) {
+                if (bodied > 0 && problems.size() == reached.size()) {
                     log.warn(
                             "{}.{} = '{}' reads {} from the request body, but no handler the rule's paths reach can"
                                     + " be given it ({}): the rule will find no such field. Name a field the handlers"
