@@ -167,6 +167,37 @@ public final class SequenceGuard implements Guard {
 
     private static final int REFUSED_OPERATIONS_KEPT = 10_000;
 
+    /**
+     * The sessions whose steps this instance put on the model's trail, at most {@value #MODEL_SESSIONS_KEPT}, each
+     * forgotten when idle as long as its trail: a step of one of them is recorded; a step of any other session is a new
+     * session's, recorded within its client site's budget ({@link #newModelSessions}). About 110 bytes a session.
+     */
+    private final @Nullable Cache<String, Boolean> modelSessions;
+
+    private static final int MODEL_SESSIONS_KEPT = 65_536;
+
+    /** How long a session is remembered without a step: a session idle longer counts as new again. */
+    private static final Duration MODEL_SESSION_IDLE = Duration.ofHours(1);
+
+    /**
+     * The new sessions each client site (an IPv4 address, an IPv6 /48) put on the model's trail in the last {@link
+     * #NEW_MODEL_SESSIONS_WINDOW}, at most {@value #SITES_KEPT} sites: its sessions whose first step was answered, and
+     * apart its sessions whose first step was refused (by the application, 4xx and 5xx, or by the model). Every step
+     * of every session went on the shared store before, so one address making up a session per request wrote two keys
+     * each, 39,978 for 20,000 requests, refused ones included (probe66c F1).
+     */
+    private final @Nullable Cache<String, int[]> newModelSessions;
+
+    private static final int SITES_KEPT = 100_000;
+
+    /** New sessions whose first step was answered (1xx to 3xx) that a site puts on the model's trail per window. */
+    static final int NEW_ANSWERED_SESSIONS = 1_000;
+
+    /** New sessions whose first step was refused that a site puts on the model's trail per window. */
+    static final int NEW_REFUSED_SESSIONS = 20;
+
+    private static final Duration NEW_MODEL_SESSIONS_WINDOW = Duration.ofMinutes(10);
+
     /** What each client site taught the model within the hour: each teaches at most a share of it. */
     private final LearningShares learningShares;
 
@@ -240,6 +271,20 @@ public final class SequenceGuard implements Guard {
                 .expireAfterWrite(REFUSED_SITES_COUNTED)
                 .ticker(timeSource::nanoTime)
                 .build();
+        this.modelSessions = model == null
+                ? null
+                : Caffeine.newBuilder()
+                        .maximumSize(MODEL_SESSIONS_KEPT)
+                        .expireAfterAccess(MODEL_SESSION_IDLE)
+                        .ticker(timeSource::nanoTime)
+                        .<String, Boolean>build();
+        this.newModelSessions = model == null
+                ? null
+                : Caffeine.newBuilder()
+                        .maximumSize(SITES_KEPT)
+                        .expireAfterWrite(NEW_MODEL_SESSIONS_WINDOW)
+                        .ticker(timeSource::nanoTime)
+                        .<String, int[]>build();
         this.refusalsCounted = Caffeine.newBuilder()
                 .maximumSize(REFUSALS_LEARNED_KEPT)
                 .expireAfterWrite(REFUSED_SITES_COUNTED)
@@ -503,7 +548,7 @@ public final class SequenceGuard implements Guard {
                 if (strange.isFlag()) {
                     flag = strange; // a strange path adds risk; it does not excuse it from the rules
                 } else if (!monitored.test(strange.rule())) {
-                    if (learning) {
+                    if (learning && recordsOnModelTrail(sessionKey, request, false)) {
                         // A refused step is learned as if answered (a monitored one is, when it is answered): a model
                         // that learns only what it let through never learns an ordinary flow it once refused
                         // (probe47a F5). Once an hour per client site (an IPv4 address, an IPv6 /48): its retries teach
@@ -654,7 +699,7 @@ public final class SequenceGuard implements Guard {
         String operation = operation(method, template);
         String sessionKey = sessionKey(request);
         long now = nowMillis();
-        if (model != null) {
+        if (model != null && recordsOnModelTrail(sessionKey, request, status < 400)) {
             // every answered step, on the model's own trail: none of them pushes a rule's step out
             List<String> path = modelTrails.append(sessionKey, operation + "|" + status + "|" + now);
             if (learning) {
@@ -694,6 +739,26 @@ public final class SequenceGuard implements Guard {
             // after logging in, the step being recorded under the address only).
             trails.append(sessionKeyOf(KeyResolver.bounded(given)), outcome);
         }
+    }
+
+    /**
+     * Whether a step of the session goes on the model's trail: always for a session this instance recorded, and for a
+     * new one within its client site's budget ({@link #newModelSessions}), which {@code answered} tells apart.
+     */
+    private boolean recordsOnModelTrail(String sessionKey, GuardRequest request, boolean answered) {
+        if (modelSessions.getIfPresent(sessionKey) != null) {
+            return true;
+        }
+        int[] counts = newModelSessions.get(IpAddresses.site(request.client().key()), site -> new int[2]);
+        synchronized (counts) {
+            int kind = answered ? 0 : 1;
+            if (counts[kind] >= (answered ? NEW_ANSWERED_SESSIONS : NEW_REFUSED_SESSIONS)) {
+                return false;
+            }
+            counts[kind]++;
+        }
+        modelSessions.put(sessionKey, Boolean.TRUE);
+        return true;
     }
 
     /**
