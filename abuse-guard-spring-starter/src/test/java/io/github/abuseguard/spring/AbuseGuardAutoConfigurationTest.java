@@ -653,7 +653,8 @@ class AbuseGuardAutoConfigurationTest {
                         .getFailure()
                         .rootCause()
                         .hasMessageStartingWith("abuse-guard.rate-limit.rules.per-ip.limits[0].period: is required")
-                        .hasMessageContaining("give each limit's capacity and period together"));
+                        .hasMessageContaining("give each limit its capacity and period")
+                        .hasMessageContaining("a list given in two places"));
         runner.withPropertyValues(ONE_RULE)
                 .withInitializer(commandLine(
                         "abuse-guard.rate-limit.rules.per-ip.limits[0].capacity=7",
