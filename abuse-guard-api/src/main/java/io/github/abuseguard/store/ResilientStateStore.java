@@ -211,6 +211,20 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     /** When the current outage was last told of at warning level, in {@link #timeSource} nanos. */
     private volatile long outageReportedAt;
 
+    /**
+     * When the last opening was warned of and the last closing told ({@link TimeSource#nanoTime}); {@code false}
+     * flags until the first. A store that answers the trials and fails the calls after them (a full Redis under {@code
+     * noeviction} refuses every write, one that stalls again and again) opens and closes the circuit every retry
+     * interval or two: each is told at most once per {@link #OUTAGE_REPORT_INTERVAL}, the next WARN counting the
+     * openings between (probe66e F1: a WARN and an INFO line every 5 s, for as long as Redis stayed full).
+     */
+    private volatile long openingWarnedAt;
+
+    private volatile boolean openingWarned;
+    private volatile long closingToldAt;
+    private volatile boolean closingTold;
+    private final AtomicLong openingsUntold = new AtomicLong();
+
     /** The last answers of the remote token buckets, by namespace then key; empty unless the policy is local fallback. */
     private final Map<String, Cache<String, LastAnswer>> lastAnswers = new ConcurrentHashMap<>();
 
@@ -2325,12 +2339,34 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             outageStartedAt = now;
             outageFailedCallsBefore = failures - 1;
             outageReportedAt = now;
-            log.warn(
-                    "State store {} is unavailable ({}); applying {} for {} ms before trying it again",
-                    description,
-                    e.toString(),
-                    policy,
-                    settings.retryInterval.toMillis());
+            if (openingWarned && now - openingWarnedAt < OUTAGE_REPORT_INTERVAL.toNanos()) {
+                openingsUntold.incrementAndGet();
+                log.debug("State store {} is unavailable again ({})", description, e.toString());
+                return;
+            }
+            long untold = openingsUntold.getAndSet(0);
+            long since = openingWarned ? TimeUnit.NANOSECONDS.toSeconds(now - openingWarnedAt) : 0;
+            openingWarnedAt = now;
+            openingWarned = true;
+            if (untold == 0) {
+                log.warn(
+                        "State store {} is unavailable ({}); applying {} for {} ms before trying it again",
+                        description,
+                        e.toString(),
+                        policy,
+                        settings.retryInterval.toMillis());
+            } else {
+                log.warn(
+                        "State store {} is unavailable ({}), and was unavailable {} more time(s) in the last {} s,"
+                                + " each time only for a while: it answers some calls and fails others (a full Redis"
+                                + " refuses writes with OOM); applying {} for {} ms before trying it again",
+                        description,
+                        e.toString(),
+                        untold,
+                        since,
+                        policy,
+                        settings.retryInterval.toMillis());
+            }
             return;
         }
         if (change == CircuitBreaker.Change.REOPENED) {
@@ -2379,10 +2415,17 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
 
     private void succeeded(int permit) {
         if (breaker.record(permit, false) == CircuitBreaker.Change.CLOSED) {
-            log.info(
-                    "State store {} is available again after {} s; shared state is used again",
-                    description,
-                    TimeUnit.NANOSECONDS.toSeconds(timeSource.nanoTime() - outageStartedAt));
+            long now = timeSource.nanoTime();
+            if (closingTold && now - closingToldAt < OUTAGE_REPORT_INTERVAL.toNanos()) {
+                log.debug("State store {} is available again", description);
+            } else {
+                closingToldAt = now;
+                closingTold = true;
+                log.info(
+                        "State store {} is available again after {} s; shared state is used again",
+                        description,
+                        TimeUnit.NANOSECONDS.toSeconds(now - outageStartedAt));
+            }
             pending = true;
             Leftovers left = shareLeftovers(SHARED_ON_RECOVERY, Integer.MAX_VALUE);
             if (left != Leftovers.NONE) {

@@ -237,6 +237,32 @@ class ResilientStateStoreTest {
         assertThat(closing).contains("is available again after 3605 s");
     }
 
+    /**
+     * probe66e F1: a Redis that answers the trials and fails the calls after them, a full one under the README's
+     * {@code noeviction} (reads answer, every script that writes is refused OOM) or one that stalls again and again
+     * (CLIENT PAUSE 500 every half second), closes the circuit and opens it again every retry interval or two: each
+     * opening is a new "is unavailable" WARN and each closing an INFO line (6 and 6 in 45 s on the demo with a full
+     * Redis), several hundred lines an hour, the storm probe19 L4 ended for an outage whose trials fail.
+     */
+    @Test
+    void aFlappingStoreIsNotWarnedOfAtEveryReopening() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        String hour = stderrOf(() -> {
+            for (int cycle = 0; cycle < 360; cycle++) { // an hour of 10 s cycles: open, 5 s, trials answer, closed
+                opened(store);
+                closeAgain(store);
+                clock.advance(Duration.ofSeconds(5));
+            }
+        });
+        assertThat(hour.lines().filter(line -> line.contains("is unavailable") || line.contains("still unavailable")))
+                .as("the first opening and at most one line every five minutes, as for an outage whose trials fail")
+                .hasSizeLessThanOrEqualTo(13)
+                .anySatisfy(line -> assertThat(line).contains("more time(s) in the last"));
+        assertThat(hour.lines().filter(line -> line.contains("is available again")))
+                .as("recoveries summed up too")
+                .hasSizeLessThanOrEqualTo(13);
+    }
+
     /** What the store's logger (slf4j-simple, on standard error in tests) wrote while {@code action} ran. */
     private static String stderrOf(Runnable action) {
         java.io.PrintStream original = System.err;
