@@ -13,6 +13,7 @@ import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.discovery.EndpointInventory;
 import io.github.abuseguard.internal.HttpMethods;
 import io.github.abuseguard.internal.IpAddresses;
+import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.store.TrailBlock;
 import io.github.abuseguard.store.Trails;
 import java.nio.charset.StandardCharsets;
@@ -198,6 +199,15 @@ public final class SequenceGuard implements Guard {
 
     private static final Duration NEW_MODEL_SESSIONS_WINDOW = Duration.ofMinutes(10);
 
+    /**
+     * The trails of the sessions past their site's budget, kept in this instance alone (at most {@value
+     * #MODEL_SESSIONS_KEPT} sessions, each idle at most {@link #MODEL_SESSION_IDLE}): they are scored on their path as
+     * the others are and teach nothing (review105 F1: scored on an empty trail, each step as a session's first, a
+     * client that spent its address's budget walked the API unscored, and a crowd behind its address had every second
+     * step refused).
+     */
+    private final @Nullable Trails overflowTrails;
+
     /** What each client site taught the model within the hour: each teaches at most a share of it. */
     private final LearningShares learningShares;
 
@@ -278,6 +288,13 @@ public final class SequenceGuard implements Guard {
                         .expireAfterAccess(MODEL_SESSION_IDLE)
                         .ticker(timeSource::nanoTime)
                         .<String, Boolean>build();
+        this.overflowTrails = model == null
+                ? null
+                : LocalStateStore.builder()
+                        .maximumKeys(MODEL_SESSIONS_KEPT)
+                        .timeSource(timeSource)
+                        .build()
+                        .trails("sequence-model-overflow", recent + 1, MODEL_SESSION_IDLE);
         this.newModelSessions = model == null
                 ? null
                 : Caffeine.newBuilder()
@@ -543,12 +560,14 @@ public final class SequenceGuard implements Guard {
             }
         }
         if (score) {
-            Decision strange = score(sessionKey, visit(modelTrails.get(sessionKey), now), operation);
+            Decision strange = score(sessionKey, visit(modelTrail(sessionKey), now), operation);
             if (strange != null) {
                 if (strange.isFlag()) {
                     flag = strange; // a strange path adds risk; it does not excuse it from the rules
                 } else if (!monitored.test(strange.rule())) {
-                    if (learning && recordsOnModelTrail(sessionKey, request, false)) {
+                    if (learning && !recordsOnModelTrail(sessionKey, request, false)) {
+                        overflowTrails.append(sessionKey, operation + "|" + REFUSED + "|" + now);
+                    } else if (learning) {
                         // A refused step is learned as if answered (a monitored one is, when it is answered): a model
                         // that learns only what it let through never learns an ordinary flow it once refused
                         // (probe47a F5). Once an hour per client site (an IPv4 address, an IPv6 /48): its retries teach
@@ -699,11 +718,15 @@ public final class SequenceGuard implements Guard {
         String operation = operation(method, template);
         String sessionKey = sessionKey(request);
         long now = nowMillis();
-        if (model != null && recordsOnModelTrail(sessionKey, request, status < 400)) {
-            // every answered step, on the model's own trail: none of them pushes a rule's step out
-            List<String> path = modelTrails.append(sessionKey, operation + "|" + status + "|" + now);
-            if (learning) {
-                learn(operation, path, now, request);
+        if (model != null) {
+            if (recordsOnModelTrail(sessionKey, request, status < 400)) {
+                // every answered step, on the model's own trail: none of them pushes a rule's step out
+                List<String> path = modelTrails.append(sessionKey, operation + "|" + status + "|" + now);
+                if (learning) {
+                    learn(operation, path, now, request);
+                }
+            } else {
+                overflowTrails.append(sessionKey, operation + "|" + status + "|" + now);
             }
         }
         if (!ruleStep) {
@@ -739,6 +762,15 @@ public final class SequenceGuard implements Guard {
             // after logging in, the step being recorded under the address only).
             trails.append(sessionKeyOf(KeyResolver.bounded(given)), outcome);
         }
+    }
+
+    /**
+     * The session's trail the model scores: the shared one, or for a session past its site's budget ({@link
+     * #recordsOnModelTrail}) the one this instance keeps of it.
+     */
+    private List<String> modelTrail(String sessionKey) {
+        List<String> trail = modelTrails.get(sessionKey);
+        return trail.isEmpty() ? overflowTrails.get(sessionKey) : trail;
     }
 
     /**

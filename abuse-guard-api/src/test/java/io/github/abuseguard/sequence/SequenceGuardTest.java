@@ -1146,6 +1146,96 @@ class SequenceGuardTest {
     }
 
     /**
+     * review105 F1: the model's trail takes a client site's new sessions within a budget (1,000 answered per 10
+     * minutes), and a session past it "is scored as a fresh one" at every step. So a client spends the budget of its
+     * own address with 1,000 cheap made-up sessions ({@code GET /}, answered 200), and its walker is then never scored
+     * as a path: each step is scored as a first step, and a path the model refuses goes through. README: "The Markov
+     * model ... scores a session's recent path (the last 5 operations)".
+     */
+    @Test
+    void aClientThatSpendsItsSitesBudgetOfNewSessionsIsStillScoredOnItsPath() {
+        AbuseGuard engine = learnedBrowsingAndDenying();
+        int unspent = walkersRefusedSteps(engine, "203.0.113.60", "walker-unspent");
+        assertThat(unspent)
+                .as("control: the walker's path is refused while its site has budget left")
+                .isPositive();
+        spendNewSessionsBudget(engine, "203.0.113.61");
+        assertThat(walkersRefusedSteps(engine, "203.0.113.61", "walker-after-spending"))
+                .as("of 30 steps, those refused of the same walker after its address made up 1,000 sessions of GET /")
+                .isEqualTo(unspent);
+    }
+
+    /**
+     * review105 F1: one client behind a crowd's NAT (or a /48) spends the site's budget of new sessions, and every
+     * ordinary user behind it who starts a session after that has each step scored as a first step: under
+     * model-deny, the second step of the ordinary flow {@code /} then {@code /api/scores/chess} is refused 403
+     * unusual-sequence.
+     */
+    @Test
+    void aCrowdsOrdinaryUsersAreNotRefusedOnceOneOfThemSpentTheSitesBudget() {
+        AbuseGuard engine = learnedBrowsingAndDenying();
+        String nat = "203.0.113.62";
+        assertThat(ordinaryUsersRefusedSteps(engine, nat, "before-", 20))
+                .as("control: ordinary users behind the NAT go through")
+                .isZero();
+        spendNewSessionsBudget(engine, nat);
+        assertThat(ordinaryUsersRefusedSteps(engine, nat, "after-", 20))
+                .as("steps refused of 20 ordinary users behind the NAT (40 steps), after one made up 1,000 sessions")
+                .isZero();
+    }
+
+    /** 1,000 made-up sessions of {@code client}, each one {@code GET /} answered 200: its site's budget. */
+    private void spendNewSessionsBudget(AbuseGuard engine, String client) {
+        for (int i = 0; i < SequenceGuard.NEW_ANSWERED_SESSIONS; i++) {
+            GuardRequest step = GuardRequest.builder("GET", "/")
+                    .route("/")
+                    .client(client)
+                    .header("Authorization", "Bearer spent-" + client + "-" + i)
+                    .build();
+            engine.evaluate(step);
+            engine.complete(step, 200);
+        }
+    }
+
+    /** A walker that asks for {@code /} over and over, each step alone an ordinary first step: its steps refused. */
+    private int walkersRefusedSteps(AbuseGuard engine, String client, String token) {
+        int refused = 0;
+        for (int i = 0; i < 30; i++) {
+            GuardRequest step = GuardRequest.builder("GET", "/")
+                    .route("/")
+                    .client(client)
+                    .header("Authorization", "Bearer " + token)
+                    .build();
+            if (engine.evaluate(step).isDenied()) {
+                refused++;
+            } else {
+                engine.complete(step, 200);
+            }
+        }
+        return refused;
+    }
+
+    /** {@code users} ordinary sessions of {@code client}, {@code /} then {@code /api/scores/chess}: steps refused. */
+    private int ordinaryUsersRefusedSteps(AbuseGuard engine, String client, String tokenPrefix, int users) {
+        int refused = 0;
+        for (int user = 0; user < users; user++) {
+            for (String path : List.of("/", "/api/scores/chess")) {
+                GuardRequest step = GuardRequest.builder("GET", path)
+                        .route(path)
+                        .client(client)
+                        .header("Authorization", "Bearer " + tokenPrefix + user)
+                        .build();
+                if (engine.evaluate(step).isDenied()) {
+                    refused++;
+                } else {
+                    engine.complete(step, 200);
+                }
+            }
+        }
+        return refused;
+    }
+
+    /**
      * {@code users} users of their own, one every {@code every}, each taking the new flow {@code /} then {@code
      * /api/transform}: how many of their steps were refused, and the last user refused (-1 for none).
      */

@@ -65,6 +65,7 @@ class LoginController {
             distinct = "ip",
             maxRetry = 5,
             findTime = "1h",
+            banTime = "1h", // a ban lasts at least find-time; said here, not left to a start-up WARN
             action = Action.TARPIT)
     @PostMapping(path = "/api/login", consumes = MediaType.APPLICATION_JSON_VALUE)
     Map<String, String> login(@RequestBody Credentials credentials) {
