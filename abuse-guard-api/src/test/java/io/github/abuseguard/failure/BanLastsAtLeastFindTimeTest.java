@@ -9,16 +9,19 @@ import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.testing.FakeTimeSource;
 import java.time.Duration;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * review104 F1: user66 F2's fix (a ban forgets the failures that earned it, {@code banAfresh}) turns a ban shorter than
+ * A ban forgets the failures that earned it and lasts at least find-time (user66 F2, review104 F1, review105 F2, F3).
+ *
+ * <p>review104 F1: user66 F2's fix (a ban forgets the failures that earned it, {@code banAfresh}) turns a ban shorter than
  * find-time into a fresh {@code max-retry} every ban. README (failure rules): "over a long time a key gets at most
  * about {@code max-retry} per {@code find-time}". One address guessing at one account, a request a second, whenever
  * it is not refused, for an hour: at most about 6 × max-retry, twice that for failures bunched at the windows' edges.
  */
-class Review104BanAfreshTest {
+class BanLastsAtLeastFindTimeTest {
     private static final String BROWSER =
             "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36";
 
@@ -81,5 +84,77 @@ class Review104BanAfreshTest {
         assertThat(reached)
                 .as("guesses in an hour, max-retry 5, find-time 10m, ban-time 1m: README says at most about 30")
                 .isLessThanOrEqualTo(2 * 5 * 6);
+    }
+
+    @Test
+    void aPerUserNameBanSaysItsFirstBanAtLeastFindTimeAndEndsThen() {
+        FailureRule rule = FailureRule.builder("login-per-username") // README's example; ban-time its default, 15m
+                .path("/api/login")
+                .methods("POST")
+                .statuses("401")
+                .key("body:/username")
+                .distinct("ip")
+                .maxRetry(5)
+                .findTime(Duration.ofHours(1))
+                .build();
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(FailureGuard.builder()
+                        .store(store)
+                        .timeSource(clock)
+                        .rule(rule)
+                        .build())
+                .timeSource(clock)
+                .build();
+        for (int i = 1; i <= 5; i++) {
+            exchange(engine, login("203.0.113." + i, "alice"), 401);
+        }
+        Decision banned = exchange(engine, login("198.51.100.9", "alice"), 200);
+        assertThat(banned.isDeny()).as("the user name is banned").isTrue();
+        assertThat(banned.retryAfter())
+                .as("README: a user-name ban's refusal says its first ban, ban-time but at least find-time")
+                .isEqualTo(Duration.ofHours(1));
+        clock.advance(Duration.ofMinutes(16));
+        assertThat(exchange(engine, login("198.51.100.9", "alice"), 200).isDeny())
+                .as("16 minutes in: the ban lasts find-time")
+                .isTrue();
+        clock.advance(Duration.ofMinutes(45));
+        assertThat(exchange(engine, login("198.51.100.9", "alice"), 200).isDeny())
+                .as("the owner once the hour is over")
+                .isFalse();
+    }
+
+    /** review105 F3: beside a max-ban-time shorter than find-time, a ban lasts find-time, says so and then ends. */
+    @Test
+    void aBanLastsFindTimeWhereMaxBanTimeIsShorterAndSaysSo() {
+        FailureRule rule = FailureRule.builder("login")
+                .path("/api/login")
+                .methods("POST")
+                .maxRetry(5)
+                .findTime(Duration.ofMinutes(10))
+                .banTime(Duration.ofMinutes(1))
+                .maxBanTime(Duration.ofMinutes(5))
+                .build();
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(FailureGuard.builder()
+                        .store(store)
+                        .timeSource(clock)
+                        .rule(rule)
+                        .build())
+                .timeSource(clock)
+                .build();
+        for (int i = 0; i < 5; i++) {
+            exchange(engine, login("198.51.100.1", "alice"), 401);
+        }
+        Decision banned = exchange(engine, login("198.51.100.1", "alice"), 401);
+        assertThat(banned.isDeny()).as("banned").isTrue();
+        assertThat(banned.retryAfter()).as("find-time, not max-ban-time").isEqualTo(Duration.ofMinutes(10));
+        clock.advance(Duration.ofMinutes(6));
+        assertThat(exchange(engine, login("198.51.100.1", "alice"), 200).isDeny())
+                .as("6 minutes in")
+                .isTrue();
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(exchange(engine, login("198.51.100.1", "alice"), 200).isDeny())
+                .as("once find-time is over")
+                .isFalse();
     }
 }
