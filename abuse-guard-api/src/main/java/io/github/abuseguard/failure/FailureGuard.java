@@ -69,6 +69,8 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
     /** The guard's name. */
     public static final String NAME = "failure";
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FailureGuard.class);
+
     /** The default time a client's history lasts from its first successful request: 24 hours. */
     public static final Duration DEFAULT_HISTORY_TTL =
             SettingsBinder.duration("abuse-guard.failure.history-ttl", FailureSettings.DEFAULT_HISTORY_TTL);
@@ -194,15 +196,14 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         List<RuleState> states = new ArrayList<>();
         for (FailureRule rule : rules()) {
             if (rule.banTime().compareTo(rule.findTime()) < 0) {
-                org.slf4j.LoggerFactory.getLogger(FailureGuard.class)
-                        .warn(
-                                "Failure rule '{}': ban-time {} is shorter than find-time {}, so each ban lasts find-time: a"
-                                        + " ban forgets the failures that earned it, and a shorter one would give a banned key"
-                                        + " {} more tries each time it ended",
-                                rule.name(),
-                                Durations.written(rule.banTime()),
-                                Durations.written(rule.findTime()),
-                                rule.maxRetry());
+                LOG.warn(
+                        "Failure rule '{}': ban-time {} is shorter than find-time {}, so each ban lasts find-time: a"
+                                + " ban forgets the failures that earned it, and a shorter one would give a banned key"
+                                + " {} more tries each time it ended",
+                        rule.name(),
+                        Durations.written(rule.banTime()),
+                        Durations.written(rule.findTime()),
+                        rule.maxRetry());
             }
             RouteSurge surge = rule.underAttack() == null
                     ? null
@@ -746,13 +747,12 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 if (imported.slow() != null) {
                     surge.slow().baseline(imported.slow());
                 }
-                org.slf4j.LoggerFactory.getLogger(FailureGuard.class)
-                        .info(
-                                "Imported the baselines of failure rule {}: the mode starts at {} failures a window, {}"
-                                        + " a slow window",
-                                rule,
-                                surge.failureThreshold(),
-                                surge.slow().failureThreshold());
+                LOG.info(
+                        "Imported the baselines of failure rule {}: the mode starts at {} failures a window, {}"
+                                + " a slow window",
+                        rule,
+                        surge.failureThreshold(),
+                        surge.slow().failureThreshold());
             }
         });
     }
