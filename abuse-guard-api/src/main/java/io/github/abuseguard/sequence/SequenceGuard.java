@@ -199,6 +199,9 @@ public final class SequenceGuard implements Guard {
 
     private static final Duration NEW_MODEL_SESSIONS_WINDOW = Duration.ofMinutes(10);
 
+    /** New sessions past the budget whose trail a site keeps in this instance's memory per window. */
+    static final int KEPT_SESSIONS_PER_SITE = 4_096;
+
     /**
      * The trails of the sessions past their site's budget, kept in this instance alone (at most {@value
      * #MODEL_SESSIONS_KEPT} sessions, each idle at most {@link #MODEL_SESSION_IDLE}): they are scored on their path as
@@ -566,7 +569,7 @@ public final class SequenceGuard implements Guard {
                     flag = strange; // a strange path adds risk; it does not excuse it from the rules
                 } else if (!monitored.test(strange.rule())) {
                     if (learning && !recordsOnModelTrail(sessionKey, request, false)) {
-                        overflowTrails.append(sessionKey, operation + "|" + REFUSED + "|" + now);
+                        keep(sessionKey, request, operation + "|" + REFUSED + "|" + now);
                     } else if (learning) {
                         // A refused step is learned as if answered (a monitored one is, when it is answered): a model
                         // that learns only what it let through never learns an ordinary flow it once refused
@@ -726,7 +729,7 @@ public final class SequenceGuard implements Guard {
                     learn(operation, path, now, request);
                 }
             } else {
-                overflowTrails.append(sessionKey, operation + "|" + status + "|" + now);
+                keep(sessionKey, request, operation + "|" + status + "|" + now);
             }
         }
         if (!ruleStep) {
@@ -769,8 +772,25 @@ public final class SequenceGuard implements Guard {
      * #recordsOnModelTrail}) the one this instance keeps of it.
      */
     private List<String> modelTrail(String sessionKey) {
-        List<String> trail = modelTrails.get(sessionKey);
-        return trail.isEmpty() ? overflowTrails.get(sessionKey) : trail;
+        List<String> shared = modelTrails.get(sessionKey);
+        List<String> kept = overflowTrails.get(sessionKey);
+        if (kept.isEmpty()) {
+            return shared;
+        }
+        if (shared.isEmpty()) {
+            return kept;
+        }
+        // Both: a session another instance recorded, stepping here past its site's budget (review106 F1: scored on
+        // the shared trail alone, which no step here changed, it walked unscored), in the order the steps were taken
+        List<String> merged = new ArrayList<>(shared.size() + kept.size());
+        int i = 0;
+        int j = 0;
+        while (i < shared.size() || j < kept.size()) {
+            boolean fromShared =
+                    j >= kept.size() || (i < shared.size() && timeOf(shared.get(i)) <= timeOf(kept.get(j)));
+            merged.add(fromShared ? shared.get(i++) : kept.get(j++));
+        }
+        return merged;
     }
 
     /**
@@ -781,7 +801,7 @@ public final class SequenceGuard implements Guard {
         if (modelSessions.getIfPresent(sessionKey) != null) {
             return true;
         }
-        int[] counts = newModelSessions.get(IpAddresses.site(request.client().key()), site -> new int[2]);
+        int[] counts = newModelSessions.get(IpAddresses.site(request.client().key()), site -> new int[3]);
         synchronized (counts) {
             int kind = answered ? 0 : 1;
             if (counts[kind] >= (answered ? NEW_ANSWERED_SESSIONS : NEW_REFUSED_SESSIONS)) {
@@ -791,6 +811,26 @@ public final class SequenceGuard implements Guard {
         }
         modelSessions.put(sessionKey, Boolean.TRUE);
         return true;
+    }
+
+    /**
+     * Keeps a step of a session past its site's budget on this instance's own trail, at most {@value
+     * #KEPT_SESSIONS_PER_SITE} new sessions a site per window: one site's flood of made-up sessions cannot push the
+     * kept trails of every other site's out (review106 F2: 70,000 sessions of one address did, and a crowd behind
+     * another had every second step refused).
+     */
+    private void keep(String sessionKey, GuardRequest request, String entry) {
+        if (overflowTrails.get(sessionKey).isEmpty()) {
+            int[] counts =
+                    newModelSessions.get(IpAddresses.site(request.client().key()), site -> new int[3]);
+            synchronized (counts) {
+                if (counts[2] >= KEPT_SESSIONS_PER_SITE) {
+                    return;
+                }
+                counts[2]++;
+            }
+        }
+        overflowTrails.append(sessionKey, entry);
     }
 
     /**

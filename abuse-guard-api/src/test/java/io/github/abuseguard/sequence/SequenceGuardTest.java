@@ -1818,4 +1818,111 @@ class SequenceGuardTest {
         assertThat(sequence.check(scores("HEAD", "bot")).reason()).isEqualTo("forbidden-sequence");
         assertThat(sequence.check(scores("GET", "bot")).isAllow()).isTrue();
     }
+
+    /**
+     * review106 F1: the model's trail is shared (Redis), but which sessions an instance records on it is each
+     * instance's own. A session another instance recorded has a shared trail, so an instance on which its site spent
+     * the budget scores it on that trail and records its steps only in its own memory, which it never reads while the
+     * shared trail is there. The client takes one ordinary step ({@code /}) on instance A, spends its address's budget
+     * on instance B with 1,000 made-up sessions of {@code GET /}, then walks {@code /api/scores/chess} 30 times on B:
+     * every step is scored as the ordinary {@code /} then {@code /api/scores/chess}, against the frozen trail, and
+     * none is refused. The same walker on B with budget left has 25 of 30 refused. README: "Trails live in the state
+     * store (Redis shares them)"; "a session past it is ... scored on its path as any other".
+     */
+    @Test
+    void aSessionAnotherInstanceRecordedIsScoredOnItsPathOnAnInstanceWhereItsSiteSpentTheBudget() {
+        AbuseGuard a = learnedBrowsingAndDenying("a-");
+        AbuseGuard b = learnedBrowsingAndDenying("b-");
+        int control = walkAcross(a, b, "203.0.113.80", "walker-control");
+        assertThat(control)
+                .as("control: chess after chess is refused on B while the site has budget left")
+                .isPositive();
+        spendNewSessionsBudget(b, "203.0.113.81");
+        assertThat(walkAcross(a, b, "203.0.113.81", "walker-spent"))
+                .as("of 30 steps on B, those refused after the walker's address spent B's budget")
+                .isEqualTo(control);
+    }
+
+    /** {@code /} on {@code a}, then {@code /api/scores/chess} 30 times on {@code b}: the steps {@code b} refused. */
+    private int walkAcross(AbuseGuard a, AbuseGuard b, String client, String token) {
+        GuardRequest first = GuardRequest.builder("GET", "/")
+                .route("/")
+                .client(client)
+                .header("Authorization", "Bearer " + token)
+                .build();
+        assertThat(a.evaluate(first).isDenied()).isFalse();
+        a.complete(first, 200);
+        int refused = 0;
+        for (int i = 0; i < 30; i++) {
+            GuardRequest step = GuardRequest.builder("GET", "/api/scores/chess")
+                    .route("/api/scores/chess")
+                    .client(client)
+                    .header("Authorization", "Bearer " + token)
+                    .build();
+            if (b.evaluate(step).isDenied()) {
+                refused++;
+            } else {
+                b.complete(step, 200);
+            }
+        }
+        return refused;
+    }
+
+    /** An instance of its own (its own guard and model) on the test's shared store, learned as {@link #learnedBrowsingAndDenying()}. */
+    private AbuseGuard learnedBrowsingAndDenying(String tokenPrefix) {
+        SequenceGuard sequence = guard().model(new MarkovModel(100), SequenceGuard.ModelUse.LEARN_AND_SCORE, 0.99)
+                .strangePaths(60, SequenceGuard.StrangePathAnswer.DENY)
+                .build();
+        AbuseGuard engine =
+                AbuseGuard.builder().guard(sequence).timeSource(clock).build();
+        for (int session = 0; session < 3 * 8 * MarkovModel.MIN_SAMPLES / 2; session += 2) {
+            for (String path : List.of("/", "/api/scores/chess")) {
+                GuardRequest step = from(browser(session), request("GET", path, path, tokenPrefix + session));
+                assertThat(engine.evaluate(step).isDenied()).isFalse();
+                engine.complete(step, 200);
+            }
+        }
+        clock.advance(Duration.ofSeconds(11)); // the threshold is taken again
+        return engine;
+    }
+
+    /**
+     * review106 F2: the trails of sessions past their site's budget share one store of 65,536 sessions per instance,
+     * whatever their site. One address past its budget fills it with 70,000 made-up sessions (each one {@code GET /},
+     * answered 200) and pushes out the trails of a crowd behind another NAT past its own budget: each of its users
+     * is then scored at the second step as at a first, and under model-deny the ordinary {@code /} then {@code
+     * /api/scores/chess} is refused, review105 F1's crowd again.
+     */
+    @Test
+    void oneAddressesFloodOfSessionsDoesNotPushOutACrowdsTrails() {
+        AbuseGuard engine = learnedBrowsingAndDenying();
+        String crowd = "203.0.113.90";
+        String flooder = "198.51.100.90";
+        spendNewSessionsBudget(engine, crowd);
+        spendNewSessionsBudget(engine, flooder);
+        int users = 20;
+        for (int user = 0; user < users; user++) {
+            GuardRequest step = from(crowd, request("GET", "/", "/", "crowd-" + user));
+            assertThat(engine.evaluate(step).isDenied()).isFalse();
+            engine.complete(step, 200);
+        }
+        for (int i = 0; i < 70_000; i++) {
+            GuardRequest step = from(flooder, request("GET", "/", "/", "flood-" + i));
+            if (!engine.evaluate(step).isDenied()) {
+                engine.complete(step, 200);
+            }
+        }
+        int refused = 0;
+        for (int user = 0; user < users; user++) {
+            GuardRequest step = from(crowd, request("GET", "/api/scores/chess", "/api/scores/chess", "crowd-" + user));
+            if (engine.evaluate(step).isDenied()) {
+                refused++;
+            } else {
+                engine.complete(step, 200);
+            }
+        }
+        assertThat(refused)
+                .as("second steps refused of %d users behind the crowd's NAT, after another address's flood", users)
+                .isZero();
+    }
 }
