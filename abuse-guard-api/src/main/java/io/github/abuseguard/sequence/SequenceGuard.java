@@ -563,7 +563,9 @@ public final class SequenceGuard implements Guard {
             }
         }
         if (score) {
-            Decision strange = score(sessionKey, visit(modelTrail(sessionKey), now), operation);
+            List<String> modelTrail = modelTrail(sessionKey);
+            Decision strange = score(
+                    sessionKey, visit(modelTrail, now), operation, modelTrail.isEmpty() && spentSharedBudget(request));
             if (strange != null) {
                 if (strange.isFlag()) {
                     flag = strange; // a strange path adds risk; it does not excuse it from the rules
@@ -666,7 +668,11 @@ public final class SequenceGuard implements Guard {
         return false;
     }
 
-    private Decision score(String sessionKey, List<String> trail, String operation) {
+    /**
+     * @param pathless a step of a session with no trail whose site spent its budget of new sessions: flagged, never
+     *     refused, as it may be a crowd's ordinary step whose trail could not be kept (review107 F1, F2)
+     */
+    private Decision score(String sessionKey, List<String> trail, String operation, boolean pathless) {
         List<String> path = recentPath(trail);
         path.add(operation);
         double value = model.score(path);
@@ -675,7 +681,7 @@ public final class SequenceGuard implements Guard {
             return null;
         }
         remember(sessionKey, value);
-        if (denyStrangePaths) {
+        if (denyStrangePaths && !pathless) {
             return Decision.deny(Action.REJECT)
                     .guard(NAME)
                     .reason("unusual-sequence")
@@ -811,6 +817,18 @@ public final class SequenceGuard implements Guard {
         }
         modelSessions.put(sessionKey, Boolean.TRUE);
         return true;
+    }
+
+    /** Whether the request's site spent its budget of new answered sessions on the model's trail in this window. */
+    private boolean spentSharedBudget(GuardRequest request) {
+        int[] counts =
+                newModelSessions.getIfPresent(IpAddresses.site(request.client().key()));
+        if (counts == null) {
+            return false;
+        }
+        synchronized (counts) {
+            return counts[0] >= NEW_ANSWERED_SESSIONS;
+        }
     }
 
     /**

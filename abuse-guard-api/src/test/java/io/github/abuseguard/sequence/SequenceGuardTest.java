@@ -1925,4 +1925,74 @@ class SequenceGuardTest {
                 .as("second steps refused of %d users behind the crowd's NAT, after another address's flood", users)
                 .isZero();
     }
+
+    /**
+     * review107 F1: one client behind a crowd's NAT spends both budgets of the site (5,096 made-up sessions of {@code
+     * GET /} in 10 minutes), and every ordinary user behind it who starts a session after that is scored at each step
+     * as at a first step: the ordinary {@code /} then {@code /api/scores/chess} is refused at its second step,
+     * review105 F1's crowd again.
+     */
+    @Test
+    void aCrowdsOrdinaryUsersAreNotRefusedOnceOneOfThemSpentBothBudgetsOfTheSite() {
+        AbuseGuard engine = learnedBrowsingAndDenying();
+        String nat = "203.0.113.102";
+        assertThat(ordinaryUsersRefusedSteps(engine, nat, "before-", 20))
+                .as("control: ordinary users behind the NAT go through")
+                .isZero();
+        spendNewSessionsBudget(engine, nat);
+        spendKeptSessionsBudget(engine, nat);
+        assertThat(ordinaryUsersRefusedSteps(engine, nat, "after-", 20))
+                .as("steps refused of 20 ordinary users behind the NAT (40 steps), after one made up 5,096 sessions")
+                .isZero();
+    }
+
+    /**
+     * review107 F2: the kept trails are 65,536 sessions an instance, 4,096 new ones a site per 10 minutes: 16
+     * addresses fill the store (16 x 4,096 = 65,536). Sixteen addresses past their budget (each 1,000 + 4,096
+     * made-up sessions of {@code GET /}, 81,536 requests in all) push out the kept trails of a crowd behind another
+     * NAT past its own budget, and its users are refused at their ordinary second step: review106 F2 with 16
+     * addresses instead of one (15 do not).
+     */
+    @Test
+    void aFewAddressesFloodsOfSessionsDoNotPushOutACrowdsTrails() {
+        AbuseGuard engine = learnedBrowsingAndDenying();
+        String crowd = "203.0.113.103";
+        spendNewSessionsBudget(engine, crowd);
+        int users = 20;
+        for (int user = 0; user < users; user++) {
+            GuardRequest step = from(crowd, request("GET", "/", "/", "crowd-" + user));
+            assertThat(engine.evaluate(step).isDenied()).isFalse();
+            engine.complete(step, 200);
+        }
+        for (int flooder = 0; flooder < 16; flooder++) {
+            spendNewSessionsBudget(engine, "198.51.100." + (110 + flooder));
+            spendKeptSessionsBudget(engine, "198.51.100." + (110 + flooder));
+        }
+        int refused = 0;
+        for (int user = 0; user < users; user++) {
+            GuardRequest step = from(crowd, request("GET", "/api/scores/chess", "/api/scores/chess", "crowd-" + user));
+            if (engine.evaluate(step).isDenied()) {
+                refused++;
+            } else {
+                engine.complete(step, 200);
+            }
+        }
+        assertThat(refused)
+                .as("second steps refused of %d users behind the crowd's NAT, after 16 other addresses' floods", users)
+                .isZero();
+    }
+
+    /** 4,096 more made-up sessions of {@code client} past its site's budget, each one {@code GET /} answered 200. */
+    private void spendKeptSessionsBudget(AbuseGuard engine, String client) {
+        for (int i = 0; i < SequenceGuard.KEPT_SESSIONS_PER_SITE; i++) {
+            GuardRequest step = GuardRequest.builder("GET", "/")
+                    .route("/")
+                    .client(client)
+                    .header("Authorization", "Bearer kept-" + client + "-" + i)
+                    .build();
+            if (!engine.evaluate(step).isDenied()) {
+                engine.complete(step, 200);
+            }
+        }
+    }
 }

@@ -272,7 +272,7 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
 
     /** The configured rules of every enabled guard whose rules have paths, by section. */
     static Map<String, Map<String, ? extends RuleScopeSettings>> configuredRules(AbuseGuardProperties properties) {
-        return io.github.abuseguard.internal.WeakenedProtection.configuredRules(properties);
+        return WeakenedProtection.configuredRules(properties);
     }
 
     /** The route templates of the handler mappings, and the static-resource mappings. */
