@@ -565,7 +565,7 @@ public final class SequenceGuard implements Guard {
         if (score) {
             List<String> modelTrail = modelTrail(sessionKey);
             Decision strange = score(
-                    sessionKey, visit(modelTrail, now), operation, modelTrail.isEmpty() && spentSharedBudget(request));
+                    sessionKey, visit(modelTrail, now), operation, modelTrail.isEmpty() && spentBothBudgets(request));
             if (strange != null) {
                 if (strange.isFlag()) {
                     flag = strange; // a strange path adds risk; it does not excuse it from the rules
@@ -819,15 +819,19 @@ public final class SequenceGuard implements Guard {
         return true;
     }
 
-    /** Whether the request's site spent its budget of new answered sessions on the model's trail in this window. */
-    private boolean spentSharedBudget(GuardRequest request) {
+    /**
+     * Whether the request's site spent both its budgets in this window, of new answered sessions on the model's trail
+     * and of new sessions kept here: only then may a session of it have no trail for want of room (review108 F1: with
+     * the first budget alone, 1,000 made-up sessions made every strange first step, or steps sent together, a flag).
+     */
+    private boolean spentBothBudgets(GuardRequest request) {
         int[] counts =
                 newModelSessions.getIfPresent(IpAddresses.site(request.client().key()));
         if (counts == null) {
             return false;
         }
         synchronized (counts) {
-            return counts[0] >= NEW_ANSWERED_SESSIONS;
+            return counts[0] >= NEW_ANSWERED_SESSIONS && counts[2] >= KEPT_SESSIONS_PER_SITE;
         }
     }
 
