@@ -1186,14 +1186,20 @@ class SequenceGuardTest {
 
     /** 1,000 made-up sessions of {@code client}, each one {@code GET /} answered 200: its site's budget. */
     private void spendNewSessionsBudget(AbuseGuard engine, String client) {
-        for (int i = 0; i < SequenceGuard.NEW_ANSWERED_SESSIONS; i++) {
+        madeUpSessions(engine, client, "spent-", SequenceGuard.NEW_ANSWERED_SESSIONS);
+    }
+
+    /** {@code count} made-up sessions of {@code client}, each one {@code GET /} answered 200 unless refused. */
+    private void madeUpSessions(AbuseGuard engine, String client, String tag, int count) {
+        for (int i = 0; i < count; i++) {
             GuardRequest step = GuardRequest.builder("GET", "/")
                     .route("/")
                     .client(client)
-                    .header("Authorization", "Bearer spent-" + client + "-" + i)
+                    .header("Authorization", "Bearer " + tag + client + "-" + i)
                     .build();
-            engine.evaluate(step);
-            engine.complete(step, 200);
+            if (!engine.evaluate(step).isDenied()) {
+                engine.complete(step, 200);
+            }
         }
     }
 
@@ -1948,16 +1954,7 @@ class SequenceGuardTest {
 
     /** 4,096 more made-up sessions of {@code client} past its site's budget, each one {@code GET /} answered 200. */
     private void spendKeptSessionsBudget(AbuseGuard engine, String client) {
-        for (int i = 0; i < SequenceGuard.KEPT_SESSIONS_PER_SITE; i++) {
-            GuardRequest step = GuardRequest.builder("GET", "/")
-                    .route("/")
-                    .client(client)
-                    .header("Authorization", "Bearer kept-" + client + "-" + i)
-                    .build();
-            if (!engine.evaluate(step).isDenied()) {
-                engine.complete(step, 200);
-            }
-        }
+        madeUpSessions(engine, client, "kept-", SequenceGuard.KEPT_SESSIONS_PER_SITE);
     }
 
     /**
