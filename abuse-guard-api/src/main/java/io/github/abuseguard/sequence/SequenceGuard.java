@@ -571,7 +571,7 @@ public final class SequenceGuard implements Guard {
                     flag = strange; // a strange path adds risk; it does not excuse it from the rules
                 } else if (!monitored.test(strange.rule())) {
                     if (learning && !recordsOnModelTrail(sessionKey, request, false)) {
-                        keep(sessionKey, request, operation + "|" + REFUSED + "|" + now);
+                        keep(sessionKey, request, operation + "|" + REFUSED + "|" + now, false);
                     } else if (learning) {
                         // A refused step is learned as if answered (a monitored one is, when it is answered): a model
                         // that learns only what it let through never learns an ordinary flow it once refused
@@ -735,7 +735,7 @@ public final class SequenceGuard implements Guard {
                     learn(operation, path, now, request);
                 }
             } else {
-                keep(sessionKey, request, operation + "|" + status + "|" + now);
+                keep(sessionKey, request, operation + "|" + status + "|" + now, status < 400);
             }
         }
         if (!ruleStep) {
@@ -837,12 +837,16 @@ public final class SequenceGuard implements Guard {
 
     /**
      * Keeps a step of a session past its site's budget on this instance's own trail, at most {@value
-     * #KEPT_SESSIONS_PER_SITE} new sessions a site per window: one site's flood of made-up sessions cannot push the
-     * kept trails of every other site's out (review106 F2: 70,000 sessions of one address did, and a crowd behind
-     * another had every second step refused).
+     * #KEPT_SESSIONS_PER_SITE} new sessions a site per window, and only sessions whose first step here was answered:
+     * one site's flood of made-up sessions cannot push the kept trails of every other site's out (review106 F2: 70,000
+     * sessions of one address did, and a crowd behind another had every second step refused; review109 F1: three
+     * addresses' made-up sessions answered 401, kept for an hour, did).
      */
-    private void keep(String sessionKey, GuardRequest request, String entry) {
+    private void keep(String sessionKey, GuardRequest request, String entry, boolean answered) {
         if (overflowTrails.get(sessionKey).isEmpty()) {
+            if (!answered) {
+                return; // a made-up session's 401 is kept nowhere (review109 F1)
+            }
             int[] counts =
                     newModelSessions.get(IpAddresses.site(request.client().key()), site -> new int[3]);
             synchronized (counts) {

@@ -1952,6 +1952,73 @@ class SequenceGuardTest {
                 .isZero();
     }
 
+    /**
+     * review109 F1: README's known limit is "sixteen sites flooding past their budgets (81,536 requests in 10 minutes)
+     * fill the 65,536 kept trails and push out those of a crowd whose site spent its first budget". But the kept
+     * trails live an hour idle while a site's budget of 4,096 kept sessions is renewed every 10 minutes, and a made-up
+     * session answered 401 (what a made-up token gets) is kept once the site's 20 refused ones are spent, with no
+     * 1,000 answered sessions first: three addresses, each 4,116 made-up sessions answered 401 per 10 minutes for 50
+     * minutes, push out the crowd's kept trails, and its users are refused at their ordinary second step.
+     */
+    @Test
+    void threeAddressesFloodingRefusedSessionsForAnHourDoNotPushOutACrowdsTrails() {
+        assertThat(crowdsSecondStepsRefusedAfterAnHoursFlood(1))
+                .as("control: second steps refused of 20 users behind the crowd's NAT, one flooding address")
+                .isZero();
+        assertThat(crowdsSecondStepsRefusedAfterAnHoursFlood(3))
+                .as("second steps refused of 20 users behind the crowd's NAT, after 3 addresses' 74,088 made-up"
+                        + " sessions answered 401 over 50 minutes")
+                .isZero();
+    }
+
+    /**
+     * 20 users of a crowd past its first budget take {@code /}, then {@code flooders} addresses each make up 4,116
+     * sessions answered 401 in each of six windows of 10 minutes, then the users take {@code /api/scores/chess}: those
+     * refused.
+     */
+    private int crowdsSecondStepsRefusedAfterAnHoursFlood(int flooders) {
+        AbuseGuard engine = learnedBrowsingAndDenying();
+        String crowd = "203.0.113." + (150 + flooders);
+        spendNewSessionsBudget(engine, crowd);
+        int users = 20;
+        for (int user = 0; user < users; user++) {
+            GuardRequest step = from(crowd, request("GET", "/", "/", "crowd-" + flooders + "-" + user));
+            assertThat(engine.evaluate(step).isDenied()).isFalse();
+            engine.complete(step, 200);
+        }
+        int perWindow = SequenceGuard.NEW_REFUSED_SESSIONS + SequenceGuard.KEPT_SESSIONS_PER_SITE;
+        for (int window = 0; window < 6; window++) {
+            if (window > 0) {
+                clock.advance(Duration.ofMinutes(10).plusSeconds(1));
+            }
+            for (int flooder = 0; flooder < flooders; flooder++) {
+                refusedMadeUpSessions(
+                        engine, "198.51.100." + (190 + flooder), flooders + "w" + window + "-", perWindow);
+            }
+        }
+        int refused = 0;
+        for (int user = 0; user < users; user++) {
+            GuardRequest step = from(
+                    crowd, request("GET", "/api/scores/chess", "/api/scores/chess", "crowd-" + flooders + "-" + user));
+            if (engine.evaluate(step).isDenied()) {
+                refused++;
+            } else {
+                engine.complete(step, 200);
+            }
+        }
+        return refused;
+    }
+
+    /** {@code count} made-up sessions of {@code client}, each one {@code GET /} answered 401 unless refused. */
+    private void refusedMadeUpSessions(AbuseGuard engine, String client, String tag, int count) {
+        for (int i = 0; i < count; i++) {
+            GuardRequest step = from(client, request("GET", "/", "/", "refused-" + tag + client + "-" + i));
+            if (!engine.evaluate(step).isDenied()) {
+                engine.complete(step, 401);
+            }
+        }
+    }
+
     /** 4,096 more made-up sessions of {@code client} past its site's budget, each one {@code GET /} answered 200. */
     private void spendKeptSessionsBudget(AbuseGuard engine, String client) {
         madeUpSessions(engine, client, "kept-", SequenceGuard.KEPT_SESSIONS_PER_SITE);
