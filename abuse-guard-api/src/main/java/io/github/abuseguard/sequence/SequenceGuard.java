@@ -187,7 +187,7 @@ public final class SequenceGuard implements Guard {
      * of every session went on the shared store before, so one address making up a session per request wrote two keys
      * each, 39,978 for 20,000 requests, refused ones included (probe66c F1).
      */
-    private final @Nullable Cache<String, int[]> newModelSessions;
+    private final @Nullable Cache<String, SiteBudget> newModelSessions;
 
     private static final int SITES_KEPT = 100_000;
 
@@ -304,7 +304,7 @@ public final class SequenceGuard implements Guard {
                         .maximumSize(SITES_KEPT)
                         .expireAfterWrite(NEW_MODEL_SESSIONS_WINDOW)
                         .ticker(timeSource::nanoTime)
-                        .<String, int[]>build();
+                        .<String, SiteBudget>build();
         this.refusalsCounted = Caffeine.newBuilder()
                 .maximumSize(REFUSALS_LEARNED_KEPT)
                 .expireAfterWrite(REFUSED_SITES_COUNTED)
@@ -669,8 +669,8 @@ public final class SequenceGuard implements Guard {
     }
 
     /**
-     * @param pathless a step of a session with no trail whose site spent its budget of new sessions: flagged, never
-     *     refused, as it may be a crowd's ordinary step whose trail could not be kept (review107 F1, F2)
+     * @param pathless a step of a session with no trail whose site spent both its budgets of new sessions: flagged,
+     *     never refused, as it may be a crowd's ordinary step whose trail could not be kept (review107 F1)
      */
     private Decision score(String sessionKey, List<String> trail, String operation, boolean pathless) {
         List<String> path = recentPath(trail);
@@ -807,16 +807,15 @@ public final class SequenceGuard implements Guard {
         if (modelSessions.getIfPresent(sessionKey) != null) {
             return true;
         }
-        int[] counts = newModelSessions.get(IpAddresses.site(request.client().key()), site -> new int[3]);
-        synchronized (counts) {
-            int kind = answered ? 0 : 1;
-            if (counts[kind] >= (answered ? NEW_ANSWERED_SESSIONS : NEW_REFUSED_SESSIONS)) {
-                return false;
-            }
-            counts[kind]++;
+        if (!siteBudget(request).takeShared(answered)) {
+            return false;
         }
         modelSessions.put(sessionKey, Boolean.TRUE);
         return true;
+    }
+
+    private SiteBudget siteBudget(GuardRequest request) {
+        return newModelSessions.get(IpAddresses.site(request.client().key()), site -> new SiteBudget());
     }
 
     /**
@@ -825,14 +824,9 @@ public final class SequenceGuard implements Guard {
      * the first budget alone, 1,000 made-up sessions made every strange first step, or steps sent together, a flag).
      */
     private boolean spentBothBudgets(GuardRequest request) {
-        int[] counts =
+        SiteBudget budget =
                 newModelSessions.getIfPresent(IpAddresses.site(request.client().key()));
-        if (counts == null) {
-            return false;
-        }
-        synchronized (counts) {
-            return counts[0] >= NEW_ANSWERED_SESSIONS && counts[2] >= KEPT_SESSIONS_PER_SITE;
-        }
+        return budget != null && budget.spentBoth();
     }
 
     /**
@@ -847,16 +841,44 @@ public final class SequenceGuard implements Guard {
             if (!answered) {
                 return; // a made-up session's 401 is kept nowhere (review109 F1)
             }
-            int[] counts =
-                    newModelSessions.get(IpAddresses.site(request.client().key()), site -> new int[3]);
-            synchronized (counts) {
-                if (counts[2] >= KEPT_SESSIONS_PER_SITE) {
-                    return;
-                }
-                counts[2]++;
+            if (!siteBudget(request).takeKept()) {
+                return;
             }
         }
         overflowTrails.append(sessionKey, entry);
+    }
+
+    /** The new sessions a client site put on the model's trail and kept here in the current window. */
+    private static final class SiteBudget {
+        private int answered;
+        private int refused;
+        private int kept;
+
+        /** Takes a place on the shared trail for a new session whose first step was answered or refused. */
+        synchronized boolean takeShared(boolean answeredFirst) {
+            if (answeredFirst ? answered >= NEW_ANSWERED_SESSIONS : refused >= NEW_REFUSED_SESSIONS) {
+                return false;
+            }
+            if (answeredFirst) {
+                answered++;
+            } else {
+                refused++;
+            }
+            return true;
+        }
+
+        /** Takes a place among the sessions kept in this instance's memory. */
+        synchronized boolean takeKept() {
+            if (kept >= KEPT_SESSIONS_PER_SITE) {
+                return false;
+            }
+            kept++;
+            return true;
+        }
+
+        synchronized boolean spentBoth() {
+            return answered >= NEW_ANSWERED_SESSIONS && kept >= KEPT_SESSIONS_PER_SITE;
+        }
     }
 
     /**

@@ -212,18 +212,23 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     private volatile long outageReportedAt;
 
     /**
-     * When the last opening was warned of and the last closing told ({@link TimeSource#nanoTime}); {@code false}
-     * flags until the first. A store that answers the trials and fails the calls after them (a full Redis under {@code
+     * When the last opening was warned of and the last closing told ({@link TimeSource#nanoTime}), {@link #NEVER}
+     * before the first. A store that answers the trials and fails the calls after them (a full Redis under {@code
      * noeviction} refuses every write, one that stalls again and again) opens and closes the circuit every retry
      * interval or two: each is told at most once per {@link #OUTAGE_REPORT_INTERVAL}, the next WARN counting the
      * openings between (probe66e F1: a WARN and an INFO line every 5 s, for as long as Redis stayed full).
      */
-    private volatile long openingWarnedAt;
+    private volatile long openingWarnedAt = NEVER;
 
-    private volatile boolean openingWarned;
-    private volatile long closingToldAt;
-    private volatile boolean closingTold;
+    private volatile long closingToldAt = NEVER;
     private final AtomicLong openingsUntold = new AtomicLong();
+
+    private static final long NEVER = Long.MIN_VALUE;
+
+    /** Whether a line told at {@code at} ({@link #NEVER} for none) was told less than an outage report interval ago. */
+    private static boolean toldRecently(long at, long now) {
+        return at != NEVER && now - at < OUTAGE_REPORT_INTERVAL.toNanos();
+    }
 
     /** The last answers of the remote token buckets, by namespace then key; empty unless the policy is local fallback. */
     private final Map<String, Cache<String, LastAnswer>> lastAnswers = new ConcurrentHashMap<>();
@@ -2339,15 +2344,14 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             outageStartedAt = now;
             outageFailedCallsBefore = failures - 1;
             outageReportedAt = now;
-            if (openingWarned && now - openingWarnedAt < OUTAGE_REPORT_INTERVAL.toNanos()) {
+            if (toldRecently(openingWarnedAt, now)) {
                 openingsUntold.incrementAndGet();
                 log.debug("State store {} is unavailable again ({})", description, e.toString());
                 return;
             }
             long untold = openingsUntold.getAndSet(0);
-            long since = openingWarned ? TimeUnit.NANOSECONDS.toSeconds(now - openingWarnedAt) : 0;
+            long since = openingWarnedAt == NEVER ? 0 : TimeUnit.NANOSECONDS.toSeconds(now - openingWarnedAt);
             openingWarnedAt = now;
-            openingWarned = true;
             if (untold == 0) {
                 log.warn(
                         "State store {} is unavailable ({}); applying {} for {} ms before trying it again",
@@ -2416,11 +2420,10 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     private void succeeded(int permit) {
         if (breaker.record(permit, false) == CircuitBreaker.Change.CLOSED) {
             long now = timeSource.nanoTime();
-            if (closingTold && now - closingToldAt < OUTAGE_REPORT_INTERVAL.toNanos()) {
+            if (toldRecently(closingToldAt, now)) {
                 log.debug("State store {} is available again", description);
             } else {
                 closingToldAt = now;
-                closingTold = true;
                 log.info(
                         "State store {} is available again after {} s; shared state is used again",
                         description,

@@ -227,7 +227,7 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
                                     + " be given it ({}): the rule will find no such field. Name a field the handlers"
                                     + " bind.",
                             property,
-                            kebab(component.getName()),
+                            HandlerRoute.kebab(component.getName()),
                             value,
                             pointer,
                             String.join("; ", problems));
@@ -264,10 +264,6 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
             }
         }
         return false;
-    }
-
-    private static String kebab(String name) {
-        return name.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
     }
 
     /** The configured rules of every enabled guard whose rules have paths, by section. */
