@@ -13,7 +13,6 @@ import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.discovery.EndpointInventory;
 import io.github.abuseguard.internal.HttpMethods;
 import io.github.abuseguard.internal.IpAddresses;
-import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.store.TrailBlock;
 import io.github.abuseguard.store.Trails;
 import java.nio.charset.StandardCharsets;
@@ -207,9 +206,9 @@ public final class SequenceGuard implements Guard {
      * #MODEL_SESSIONS_KEPT} sessions, each idle at most {@link #MODEL_SESSION_IDLE}): they are scored on their path as
      * the others are and teach nothing (review105 F1: scored on an empty trail, each step as a session's first, a
      * client that spent its address's budget walked the API unscored, and a crowd behind its address had every second
-     * step refused).
+     * step refused). Full, a new session pushes out one of the site that holds the most (review107 F2).
      */
-    private final @Nullable Trails overflowTrails;
+    private final @Nullable KeptTrails overflowTrails;
 
     /** What each client site taught the model within the hour: each teaches at most a share of it. */
     private final LearningShares learningShares;
@@ -293,11 +292,7 @@ public final class SequenceGuard implements Guard {
                         .<String, Boolean>build();
         this.overflowTrails = model == null
                 ? null
-                : LocalStateStore.builder()
-                        .maximumKeys(MODEL_SESSIONS_KEPT)
-                        .timeSource(timeSource)
-                        .build()
-                        .trails("sequence-model-overflow", recent + 1, MODEL_SESSION_IDLE);
+                : new KeptTrails(MODEL_SESSIONS_KEPT, recent + 1, MODEL_SESSION_IDLE, timeSource::nanoTime);
         this.newModelSessions = model == null
                 ? null
                 : Caffeine.newBuilder()
@@ -807,15 +802,15 @@ public final class SequenceGuard implements Guard {
         if (modelSessions.getIfPresent(sessionKey) != null) {
             return true;
         }
-        if (!siteBudget(request).takeShared(answered)) {
+        if (!siteBudget(IpAddresses.site(request.client().key())).takeShared(answered)) {
             return false;
         }
         modelSessions.put(sessionKey, Boolean.TRUE);
         return true;
     }
 
-    private SiteBudget siteBudget(GuardRequest request) {
-        return newModelSessions.get(IpAddresses.site(request.client().key()), site -> new SiteBudget());
+    private SiteBudget siteBudget(String site) {
+        return newModelSessions.get(site, newSite -> new SiteBudget());
     }
 
     /**
@@ -834,18 +829,20 @@ public final class SequenceGuard implements Guard {
      * #KEPT_SESSIONS_PER_SITE} new sessions a site per window, and only sessions whose first step here was answered:
      * one site's flood of made-up sessions cannot push the kept trails of every other site's out (review106 F2: 70,000
      * sessions of one address did, and a crowd behind another had every second step refused; review109 F1: three
-     * addresses' made-up sessions answered 401, kept for an hour, did).
+     * addresses' made-up sessions answered 401, kept for an hour, did), nor can several sites' (review107 F2: a full
+     * store pushes out a session of the site that holds the most).
      */
     private void keep(String sessionKey, GuardRequest request, String entry, boolean answered) {
-        if (overflowTrails.get(sessionKey).isEmpty()) {
+        String site = IpAddresses.site(request.client().key());
+        if (!overflowTrails.holds(sessionKey)) {
             if (!answered) {
                 return; // a made-up session's 401 is kept nowhere (review109 F1)
             }
-            if (!siteBudget(request).takeKept()) {
+            if (!siteBudget(site).takeKept()) {
                 return;
             }
         }
-        overflowTrails.append(sessionKey, entry);
+        overflowTrails.append(site, sessionKey, entry);
     }
 
     /** The new sessions a client site put on the model's trail and kept here in the current window. */

@@ -2009,6 +2009,45 @@ class SequenceGuardTest {
         return refused;
     }
 
+    /**
+     * review107 F2: README's known limit was that sites flooding made-up sessions that are answered, sixteen within
+     * 10 minutes, fill the 65,536 kept trails and push out those of a crowd whose site spent its first budget. Seventeen
+     * addresses, each past both budgets of its own site in one window (5,096 made-up sessions of {@code GET /}, answered
+     * 200), and the crowd's users, kept for want of room on the shared trail, are refused at their ordinary second step.
+     */
+    @Test
+    void seventeenAddressesFloodingAnsweredSessionsDoNotPushOutACrowdsTrails() {
+        AbuseGuard engine = learnedBrowsingAndDenying();
+        String crowd = "203.0.113.170";
+        spendNewSessionsBudget(engine, crowd);
+        int users = 20;
+        for (int user = 0; user < users; user++) {
+            GuardRequest step = from(crowd, request("GET", "/", "/", "crowd-" + user));
+            assertThat(engine.evaluate(step).isDenied()).isFalse();
+            engine.complete(step, 200);
+        }
+        for (int flooder = 0; flooder < 17; flooder++) {
+            String address = "198.51.100." + (100 + flooder);
+            spendNewSessionsBudget(engine, address);
+            spendKeptSessionsBudget(engine, address);
+        }
+        int refused = 0;
+        for (int user = 0; user < users; user++) {
+            GuardRequest step = from(crowd, request("GET", "/api/scores/chess", "/api/scores/chess", "crowd-" + user));
+            if (engine.evaluate(step).isDenied()) {
+                refused++;
+            } else {
+                engine.complete(step, 200);
+            }
+        }
+        assertThat(refused)
+                .as(
+                        "second steps refused of %d users behind the crowd's NAT, after 17 addresses' 86,632 made-up"
+                                + " sessions answered 200 in 10 minutes",
+                        users)
+                .isZero();
+    }
+
     /** {@code count} made-up sessions of {@code client}, each one {@code GET /} answered 401 unless refused. */
     private void refusedMadeUpSessions(AbuseGuard engine, String client, String tag, int count) {
         for (int i = 0; i < count; i++) {

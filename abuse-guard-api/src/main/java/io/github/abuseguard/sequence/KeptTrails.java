@@ -1,0 +1,166 @@
+package io.github.abuseguard.sequence;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * The trails of the sessions this instance keeps in its own memory, at most {@code capacity} sessions of at most
+ * {@code length} steps each, shared fairly among client sites: when it is full, a new session pushes out the least
+ * recently stepped session of the site that holds the most. A site flooding made-up sessions thus pushes out its own,
+ * and a crowd's sessions stay while it holds no more than any flooder: at least {@code capacity} divided by the sites
+ * holding sessions (review107 F2: with one store shared by age alone, sixteen sites flooding within 10 minutes, or
+ * three within the hour, pushed a crowd's kept trails out, and its users were refused at their ordinary second step).
+ *
+ * <p>Reads take no lock; a step of a session, new or not, takes this object's. A session idle for {@code idle} is
+ * gone: read, it is empty; stepped again, it starts anew.
+ */
+final class KeptTrails {
+
+    private final int capacity;
+    private final int length;
+    private final long idleNanos;
+    private final LongSupplier nanoTime;
+
+    /** Every kept session, by its key. */
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+
+    /** The sites that hold a session, by name; guarded by {@code this}. */
+    private final Map<String, Site> sites = new HashMap<>();
+
+    /** The same sites, the one that holds the most first; guarded by {@code this}. */
+    private final TreeSet<Site> largestFirst =
+            new TreeSet<>(Comparator.comparingInt((Site site) -> site.sessions.size())
+                    .reversed()
+                    .thenComparing(site -> site.name));
+
+    KeptTrails(int capacity, int length, Duration idle, LongSupplier nanoTime) {
+        if (capacity < 1 || length < 1) {
+            throw new IllegalArgumentException("capacity and length must be positive");
+        }
+        this.capacity = capacity;
+        this.length = length;
+        this.idleNanos = idle.toNanos();
+        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+    }
+
+    /** The session's kept trail, oldest first; empty when it has none or it was idle too long. */
+    List<String> get(String sessionKey) {
+        Session session = sessions.get(sessionKey);
+        if (session == null || idle(session, nanoTime.getAsLong())) {
+            return List.of();
+        }
+        return session.trail;
+    }
+
+    /** Whether the session has a kept trail: {@link #get} is not empty. */
+    boolean holds(String sessionKey) {
+        return !get(sessionKey).isEmpty();
+    }
+
+    /**
+     * Appends a step to the session's trail, dropping its oldest step when full; a session not held (or idle too
+     * long) starts anew as one of {@code site}'s.
+     */
+    synchronized void append(String site, String sessionKey, String entry) {
+        long now = nanoTime.getAsLong();
+        Session session = sessions.get(sessionKey);
+        if (session != null && idle(session, now)) {
+            remove(session);
+            session = null;
+        }
+        if (session == null) {
+            Site owner = sites.get(site);
+            if (owner != null) {
+                dropIdle(owner, now); // the site's own idle sessions go first, before anyone's are pushed out
+            }
+            if (sessions.size() >= capacity) {
+                Site largest = largestFirst.first();
+                Site victim = owner != null && owner.sessions.size() == largest.sessions.size() ? owner : largest;
+                remove(victim.sessions.values().iterator().next());
+            }
+            owner = sites.get(site); // the site may have gone with its last session
+            if (owner == null) {
+                owner = new Site(site);
+                sites.put(site, owner);
+            } else {
+                largestFirst.remove(owner);
+            }
+            session = new Session(sessionKey, owner);
+            owner.sessions.put(sessionKey, session);
+            largestFirst.add(owner);
+            sessions.put(sessionKey, session);
+        } else {
+            session.site.sessions.remove(sessionKey);
+            session.site.sessions.put(sessionKey, session); // the most recently stepped last
+        }
+        List<String> trail = new ArrayList<>(Math.min(session.trail.size() + 1, length));
+        int from = Math.max(0, session.trail.size() + 1 - length);
+        trail.addAll(session.trail.subList(from, session.trail.size()));
+        trail.add(entry);
+        session.trail = Collections.unmodifiableList(trail);
+        session.steppedAt = now;
+    }
+
+    /** The sessions kept, for tests and bounds. */
+    int size() {
+        return sessions.size();
+    }
+
+    private boolean idle(Session session, long now) {
+        return now - session.steppedAt >= idleNanos;
+    }
+
+    private void dropIdle(Site site, long now) {
+        while (!site.sessions.isEmpty()) {
+            Session oldest = site.sessions.values().iterator().next();
+            if (!idle(oldest, now)) {
+                return;
+            }
+            remove(oldest);
+        }
+    }
+
+    private void remove(Session session) {
+        Site site = session.site;
+        largestFirst.remove(site);
+        site.sessions.remove(session.key);
+        sessions.remove(session.key);
+        if (site.sessions.isEmpty()) {
+            sites.remove(site.name);
+        } else {
+            largestFirst.add(site);
+        }
+    }
+
+    private static final class Site {
+        final String name;
+        /** Its sessions, the least recently stepped first. */
+        final LinkedHashMap<String, Session> sessions = new LinkedHashMap<>();
+
+        Site(String name) {
+            this.name = name;
+        }
+    }
+
+    private static final class Session {
+        final String key;
+        final Site site;
+        volatile List<String> trail = List.of();
+        volatile long steppedAt;
+
+        Session(String key, Site site) {
+            this.key = key;
+            this.site = site;
+        }
+    }
+}
