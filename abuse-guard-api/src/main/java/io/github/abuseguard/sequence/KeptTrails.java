@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -22,7 +23,9 @@ import java.util.function.LongSupplier;
  * three within the hour, pushed a crowd's kept trails out, and its users were refused at their ordinary second step).
  *
  * <p>Reads take no lock; a step of a session, new or not, takes this object's. A session idle for {@code idle} is
- * gone: read, it is empty; stepped again, it starts anew.
+ * gone: read, it is empty; stepped again, it starts anew; and before a new session pushes out anyone's, every
+ * session idle that long makes room, whatever its site (review110 F1: a site's sessions idle for hours still counted
+ * as its own, and a crowd that grew to that size pushed out its own live ones).
  */
 final class KeptTrails {
 
@@ -33,6 +36,9 @@ final class KeptTrails {
 
     /** Every kept session, by its key. */
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+
+    /** The same sessions, the least recently stepped first; guarded by {@code this}. */
+    private final LinkedHashMap<String, Session> byStep = new LinkedHashMap<>();
 
     /** The sites that hold a session, by name; guarded by {@code this}. */
     private final Map<String, Site> sites = new HashMap<>();
@@ -62,16 +68,14 @@ final class KeptTrails {
         return session.trail;
     }
 
-    /** Whether the session has a kept trail: {@link #get} is not empty. */
-    boolean holds(String sessionKey) {
-        return !get(sessionKey).isEmpty();
-    }
-
     /**
      * Appends a step to the session's trail, dropping its oldest step when full; a session not held (or idle too
-     * long) starts anew as one of {@code site}'s.
+     * long) starts anew as one of {@code site}'s if {@code admitsNew} takes it a place (asked under this object's
+     * lock, so two steps of one new session take one place).
+     *
+     * @return whether the step was kept
      */
-    synchronized void append(String site, String sessionKey, String entry) {
+    synchronized boolean append(String site, String sessionKey, String entry, BooleanSupplier admitsNew) {
         long now = nanoTime.getAsLong();
         Session session = sessions.get(sessionKey);
         if (session != null && idle(session, now)) {
@@ -79,10 +83,11 @@ final class KeptTrails {
             session = null;
         }
         if (session == null) {
-            Site owner = sites.get(site);
-            if (owner != null) {
-                dropIdle(owner, now); // the site's own idle sessions go first, before anyone's are pushed out
+            if (!admitsNew.getAsBoolean()) {
+                return false;
             }
+            dropIdle(now); // sessions idle past the hour go first, whatever their site (review110 F1)
+            Site owner = sites.get(site);
             if (sessions.size() >= capacity) {
                 Site largest = largestFirst.first();
                 Site victim = owner != null && owner.sessions.size() == largest.sessions.size() ? owner : largest;
@@ -99,9 +104,12 @@ final class KeptTrails {
             owner.sessions.put(sessionKey, session);
             largestFirst.add(owner);
             sessions.put(sessionKey, session);
+            byStep.put(sessionKey, session);
         } else {
             session.site.sessions.remove(sessionKey);
             session.site.sessions.put(sessionKey, session); // the most recently stepped last
+            byStep.remove(sessionKey);
+            byStep.put(sessionKey, session);
         }
         List<String> trail = new ArrayList<>(Math.min(session.trail.size() + 1, length));
         int from = Math.max(0, session.trail.size() + 1 - length);
@@ -109,6 +117,7 @@ final class KeptTrails {
         trail.add(entry);
         session.trail = Collections.unmodifiableList(trail);
         session.steppedAt = now;
+        return true;
     }
 
     /** The sessions kept, for tests and bounds. */
@@ -120,9 +129,10 @@ final class KeptTrails {
         return now - session.steppedAt >= idleNanos;
     }
 
-    private void dropIdle(Site site, long now) {
-        while (!site.sessions.isEmpty()) {
-            Session oldest = site.sessions.values().iterator().next();
+    /** Drops the sessions idle too long, the least recently stepped first, until one is not. */
+    private void dropIdle(long now) {
+        while (!byStep.isEmpty()) {
+            Session oldest = byStep.values().iterator().next();
             if (!idle(oldest, now)) {
                 return;
             }
@@ -135,6 +145,7 @@ final class KeptTrails {
         largestFirst.remove(site);
         site.sessions.remove(session.key);
         sessions.remove(session.key);
+        byStep.remove(session.key);
         if (site.sessions.isEmpty()) {
             sites.remove(site.name);
         } else {

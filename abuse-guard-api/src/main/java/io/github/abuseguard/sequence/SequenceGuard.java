@@ -834,15 +834,10 @@ public final class SequenceGuard implements Guard {
      */
     private void keep(String sessionKey, GuardRequest request, String entry, boolean answered) {
         String site = IpAddresses.site(request.client().key());
-        if (!overflowTrails.holds(sessionKey)) {
-            if (!answered) {
-                return; // a made-up session's 401 is kept nowhere (review109 F1)
-            }
-            if (!siteBudget(site).takeKept()) {
-                return;
-            }
-        }
-        overflowTrails.append(site, sessionKey, entry);
+        // a made-up session's 401 is kept nowhere (review109 F1); the place is taken under the trails' lock, so two
+        // steps of one new session sent together take one (review110 F2)
+        overflowTrails.append(
+                site, sessionKey, entry, () -> answered && siteBudget(site).takeKept());
     }
 
     /** The new sessions a client site put on the model's trail and kept here in the current window. */

@@ -2048,6 +2048,60 @@ class SequenceGuardTest {
                 .isZero();
     }
 
+    /**
+     * review110 F1: README says a session past its site's budget is kept "each for an hour idle", and that a crowd
+     * loses kept sessions only to about 65,536 / k sites flooding "at once". Sixteen addresses flood one after
+     * another, one per 10-minute window (each 1,000 + 4,096 made-up sessions of {@code GET /}, answered 200), and
+     * leave; two hours later a busy NAT (1,000 + 4,096 new sessions in a window, 20 of them ordinary users past the
+     * first budget) starts another window: its 1,000 new sessions go on the shared trail, and 20 more are kept. The
+     * flooders' sessions, idle for hours, still hold 61,440 places, so the crowd's 20 new ones push out its own users'
+     * live sessions (stepped 11 minutes before), and those users are refused at their ordinary second step. Without
+     * the flooders none is.
+     */
+    @Test
+    void sitesThatFloodedHoursAgoOneAtATimeDoNotPushOutACrowdsLiveTrails() {
+        assertThat(crowdUsersRefusedAfterSequentialFlooders(0))
+                .as("control: no flooders")
+                .isZero();
+        assertThat(crowdUsersRefusedAfterSequentialFlooders(16))
+                .as("second steps refused of 20 users behind a NAT, after 16 addresses flooded one at a time and left"
+                        + " two hours before")
+                .isZero();
+    }
+
+    private int crowdUsersRefusedAfterSequentialFlooders(int flooders) {
+        AbuseGuard engine = learnedBrowsingAndDenying();
+        for (int flooder = 0; flooder < flooders; flooder++) {
+            String address = "198.51.100." + (100 + flooder);
+            spendNewSessionsBudget(engine, address);
+            spendKeptSessionsBudget(engine, address);
+            clock.advance(Duration.ofMinutes(11)); // one site at a time, each in a window of its own
+        }
+        clock.advance(Duration.ofHours(2)); // every flooder's session is idle past the hour
+        String crowd = "203.0.113.180";
+        spendNewSessionsBudget(engine, crowd);
+        int users = 20;
+        for (int user = 0; user < users; user++) {
+            GuardRequest step = from(crowd, request("GET", "/", "/", "crowd-" + user));
+            assertThat(engine.evaluate(step).isDenied()).isFalse();
+            engine.complete(step, 200);
+        }
+        madeUpSessions(engine, crowd, "crowd-others-", SequenceGuard.KEPT_SESSIONS_PER_SITE - users);
+        clock.advance(Duration.ofMinutes(11)); // the crowd's next window
+        madeUpSessions(engine, crowd, "crowd-next-window-", SequenceGuard.NEW_ANSWERED_SESSIONS);
+        madeUpSessions(engine, crowd, "crowd-next-window-kept-", users);
+        int refused = 0;
+        for (int user = 0; user < users; user++) {
+            GuardRequest step = from(crowd, request("GET", "/api/scores/chess", "/api/scores/chess", "crowd-" + user));
+            if (engine.evaluate(step).isDenied()) {
+                refused++;
+            } else {
+                engine.complete(step, 200);
+            }
+        }
+        return refused;
+    }
+
     /** {@code count} made-up sessions of {@code client}, each one {@code GET /} answered 401 unless refused. */
     private void refusedMadeUpSessions(AbuseGuard engine, String client, String tag, int count) {
         for (int i = 0; i < count; i++) {
