@@ -769,12 +769,13 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
     }
 
     /**
-     * Each rule with its paths, methods, key, window, bound and answer (a score or an action); and as
+     * Each rule with its paths, methods, key, resource, window, bound and answer (a score or an action); and as
      * state the routes under scrape now ({@code underScrape}).
      */
     @Override
     protected void describeRule(DistinctRule rule, Map<String, Object> settings) {
         settings.put("key", rule.keySpec());
+        settings.put("resource", rule.resource()); // none for the path alone, then left out (user67 F5)
         settings.put("window", rule.window());
         settings.put("maxDistinct", rule.maxDistinct());
         answer(settings, rule.score(), rule.action());

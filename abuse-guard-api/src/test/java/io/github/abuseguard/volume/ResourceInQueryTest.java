@@ -50,6 +50,20 @@ class ResourceInQueryTest {
         return allowed;
     }
 
+    /** user67 F5: the control endpoint and the actuator listed the rule with its key, not its resource. */
+    @Test
+    void theRulesDescriptionNamesItsResource() {
+        assertThat(guard(catalogue().resource("query:page").build())
+                        .describe()
+                        .rules()
+                        .get(0)
+                        .settings())
+                .containsEntry("resource", "query:page");
+        assertThat(guard(catalogue().build()).describe().rules().get(0).settings())
+                .as("a rule on the path alone")
+                .doesNotContainKey("resource");
+    }
+
     @Test
     void eachPageIsAResourceOfItsOwn() {
         VolumeGuard guard = guard(catalogue().resource("query:page").build());

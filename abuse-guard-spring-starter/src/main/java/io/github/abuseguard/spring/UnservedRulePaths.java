@@ -206,9 +206,11 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
                     || !(WeakenedProtection.read(component, record) instanceof String value)) {
                 continue;
             }
+            // Handlers that take nothing a field could be (a login page beside Spring Security's POST /login,
+            // review104 F2) tell nothing when the rule may apply to a method no handler serves, which a filter may;
+            // when they serve every method the rule names, the field can come from none (user67 F4)
+            boolean handledEverywhere = everyMethodHandled(rule.methods(), reached);
             for (String pointer : UnboundBodyFields.pointers(value)) {
-                // A handler that takes nothing a field could be (a login page beside Spring Security's POST /login,
-                // review104 F2) tells nothing: the rule's requests may go to a filter on another method
                 List<String> problems = new ArrayList<>();
                 int bodied = 0;
                 for (HandlerRoute handler : reached) {
@@ -221,7 +223,7 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
                     }
                     problems.add(handler.where() + ": " + problem);
                 }
-                if (bodied > 0 && problems.size() == reached.size()) {
+                if ((bodied > 0 || handledEverywhere) && problems.size() == reached.size()) {
                     log.warn(
                             "{}.{} = '{}' reads {} from the request body, but no handler the rule's paths reach can"
                                     + " be given it ({}): the rule will find no such field. Name a field the handlers"
@@ -234,6 +236,20 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
                 }
             }
         }
+    }
+
+    /** Whether the rule names its methods and each of them is served by one of the handlers (none: any method). */
+    private static boolean everyMethodHandled(@Nullable List<String> ruleMethods, List<HandlerRoute> handlers) {
+        if (ruleMethods == null || ruleMethods.isEmpty()) {
+            return false;
+        }
+        for (String method : ruleMethods) {
+            if (method != null
+                    && handlers.stream().noneMatch(handler -> sharesAMethod(List.of(method), handler.httpMethods()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether the rule's methods (none: any) and a handler's (none: any) share one. */
