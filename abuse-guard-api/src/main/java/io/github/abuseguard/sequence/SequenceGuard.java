@@ -119,8 +119,11 @@ public final class SequenceGuard implements Guard {
      */
     private final @Nullable Trails modelTrails;
 
-    /** The status a step the model refused is recorded with on the model's trail. */
-    private static final int REFUSED = 403;
+    /**
+     * The status a step the model refused is recorded with on the model's trail: none an application answers, so that
+     * a step out of it is told apart from a step out of the application's own 403 (probe67b F1).
+     */
+    private static final int REFUSED = 999;
 
     private final EndpointInventory inventory;
     private final List<PrecedenceRule> rules;
@@ -883,7 +886,14 @@ public final class SequenceGuard implements Guard {
             return; // the site taught its share of the hour: its flood of cheap sessions cannot reshape the counts
         }
         trail = visit(trail, now); // a step before an idle gap starts no transition
-        String previous = trail.size() >= 2 ? operationOf(trail.get(trail.size() - 2)) : MarkovModel.START;
+        String before = trail.size() >= 2 ? trail.get(trail.size() - 2) : null;
+        String previous = before == null ? MarkovModel.START : operationOf(before);
+        if (before != null && statusOf(before) == REFUSED && !crowdTook(previous)) {
+            // A step out of one the model refused teaches nothing until a crowd of sites took that one (probe67b F1:
+            // three addresses' refused gift-card guesses, each followed by ordinary steps, taught the way back from
+            // them, and a fourth's guesses padded with five ordinary steps were answered 30 of 30)
+            return;
+        }
         model.learn(previous, operation);
         // One path in eight is enough to know the distribution the threshold is taken from, chosen by a mix of the
         // steps' count, as no pattern of traffic lines up with (every eighth step sampled one step of two-step
@@ -892,6 +902,12 @@ public final class SequenceGuard implements Guard {
         if ((mixed(observed.incrementAndGet()) & 7) == 0) {
             model.sample(model.score(recentPath(trail)), site);
         }
+    }
+
+    /** Whether a crowd of client sites took the operation the model refused: then it is learned as any other. */
+    private boolean crowdTook(String operation) {
+        var crowd = refusedSites.getIfPresent(operation);
+        return crowd != null && crowd.get() >= REFUSED_SITES_LEARNED;
     }
 
     /** SplitMix64's finaliser: every bit of the result depends on every bit of {@code value}. */
