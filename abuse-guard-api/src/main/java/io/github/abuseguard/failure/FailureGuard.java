@@ -859,12 +859,12 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
          */
         final @Nullable Counters ipv6ProvedSiteFailures;
         /**
-         * The end of each ban this instance set or refused a request by, in epoch milliseconds, for the
-         * Retry-After of its refusals; bounded ({@link #MAX_REMEMBERED_BAN_ENDS}). The store decides whether a key
-         * is banned: an end remembered here only words the refusal, and a ban lifted and set again by another
-         * instance within the remembered one words it with the earlier end.
+         * The end of each ban this instance set or refused a request by, for the Retry-After of its refusals;
+         * bounded ({@link #MAX_REMEMBERED_BAN_ENDS}). The store decides whether a key is banned: an end remembered
+         * here only words the refusal, and only while the store saw no lift since (probe67a F2: a ban lifted and set
+         * again by another instance was worded with the lifted one's end).
          */
-        final Cache<String, Long> banEnds;
+        final Cache<String, BanEnd> banEnds;
 
         final RouteSurge surge;
 
@@ -1551,6 +1551,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             boolean banned = listedBanned(value);
             if (banned) {
                 keys.add(value);
+                banHistory.removeListed(value); // its escalation, kept under the digest too (probe67a F1)
             }
             for (String key : keys) {
                 banned |= counts.isBanned(key);
@@ -1563,6 +1564,9 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             }
             return banned;
         }
+
+        /** A ban's end in epoch milliseconds, and the store's {@link SlidingWindows#liftsSeen} when it was read. */
+        record BanEnd(long at, long liftsSeen) {}
 
         /** Whether {@code value} is a digest listing ({@code #...}) of a key this rule bans now. */
         private boolean listedBanned(String value) {
@@ -1584,7 +1588,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         private void ban(String key, long now) {
             Duration ttl = rule.banFor(banHistory.add(key, 1));
             counts.banAfresh(key, ttl, now);
-            banEnds.put(key, now + ttl.toMillis());
+            banEnds.put(key, new BanEnd(now + ttl.toMillis(), counts.liftsSeen()));
         }
 
         private Decision underAttack(String reason, String what) {
@@ -1623,9 +1627,10 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             if (rule.keyResolver().namesOthers()) {
                 return banned(rule.banFor(1));
             }
-            Long end = banEnds.getIfPresent(key);
-            if (end != null && end > now) {
-                return banned(Duration.ofMillis(end - now));
+            BanEnd end = banEnds.getIfPresent(key);
+            long lifts = counts.liftsSeen();
+            if (end != null && end.at > now && end.liftsSeen == lifts) {
+                return banned(Duration.ofMillis(end.at - now));
             }
             Duration left = counts.banRemaining(key);
             if (left == null) {
@@ -1634,7 +1639,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             if (left.isZero()) {
                 return banned(ENDING_BAN_RETRY_AFTER); // it ended since it was looked up
             }
-            banEnds.put(key, now + left.toMillis());
+            banEnds.put(key, new BanEnd(now + left.toMillis(), lifts));
             return banned(left);
         }
 

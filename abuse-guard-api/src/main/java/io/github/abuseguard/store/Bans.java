@@ -145,6 +145,16 @@ public interface Bans {
     void lift(String key);
 
     /**
+     * How many lifts this instance made or heard of ({@link StateStore#listenForLifts}) on a shared store: what a
+     * caller remembers of a ban (its end) holds while this has not changed (probe67a F2: an instance told a ban lifted
+     * elsewhere and set again the first ban's time left). The default, for a store in process, whose lifts its caller
+     * makes itself, is 0.
+     */
+    default long liftsSeen() {
+        return 0;
+    }
+
+    /**
      * Lifts a key's ban as an operator does: also the copies other instances hold of it to refuse the key during an
      * outage and to write it back after the shared store lost its data (probe52a F1: a ban lifted by hand came back
      * from another instance's copy when Redis restarted empty). A shared store tells the other instances ({@link

@@ -116,6 +116,11 @@ final class CounterSlidingWindows implements SlidingWindows {
     }
 
     @Override
+    public long liftsSeen() {
+        return bans.liftsSeen();
+    }
+
+    @Override
     public void ban(String key, Duration ttl) {
         bans.ban(key, ttl);
     }

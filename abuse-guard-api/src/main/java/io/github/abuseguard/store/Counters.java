@@ -22,6 +22,13 @@ public interface Counters {
     long get(String key);
 
     /**
+     * Removes the count of the key that {@code listing} names as a shared store's {@link Bans#active} lists a key it
+     * keeps only as a digest ({@code #...}): an operator's lift by that listing forgets what the key earned (probe67a
+     * F1). A store that lists its keys as they are has none to remove: the default does nothing.
+     */
+    default void removeListed(String listing) {}
+
+    /**
      * Adds {@code delta} to the count of {@code key}, as {@link #add} does, and reads the count of
      * {@code other}, as {@link #get} does, in one step where the store can.
      *

@@ -1212,6 +1212,17 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                     () -> fromLocal(key, local.get().get(key)));
         }
 
+        /** The remote store's listing; the fallback counts under keys as they are, which a listing does not name. */
+        @Override
+        public void removeListed(String listing) {
+            call(
+                    () -> {
+                        shared.removeListed(listing);
+                        return null;
+                    },
+                    () -> null);
+        }
+
         /** As {@link #add} for each key, in one remote step: each key's counts of the two stores are one, as there. */
         @Override
         public long[] addAll(List<String> keys, long delta) {
@@ -1760,10 +1771,19 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         private final Bans shared;
         private final Lazy<Bans> local;
 
+        /** The lifts made here, the remote store's taken or not: {@link #liftsSeen} counts them too. */
+        private final java.util.concurrent.atomic.AtomicLong ownLifts = new java.util.concurrent.atomic.AtomicLong();
+
         ResilientBans(String namespace, Bans shared, Lazy<Bans> local) {
             this.namespace = namespace;
             this.shared = shared;
             this.local = local;
+        }
+
+        /** The remote store's, which hears the other instances' lifts, and this instance's own. */
+        @Override
+        public long liftsSeen() {
+            return shared.liftsSeen() + ownLifts.get();
         }
 
         @Override
@@ -1941,6 +1961,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
 
         @Override
         public void lift(String key) {
+            ownLifts.incrementAndGet();
             call(
                     () -> {
                         shared.lift(key);
@@ -1956,6 +1977,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
 
         @Override
         public void liftEverywhere(String key) {
+            ownLifts.incrementAndGet();
             call(
                     () -> {
                         shared.liftEverywhere(key);

@@ -91,6 +91,11 @@ public interface SlidingWindows {
         return null;
     }
 
+    /** See {@link Bans#liftsSeen}; the default, for a store in process, is 0. */
+    default long liftsSeen() {
+        return 0;
+    }
+
     /**
      * Bans the key for {@code ttl}, replacing any ban it has; its counts and slots are kept.
      *

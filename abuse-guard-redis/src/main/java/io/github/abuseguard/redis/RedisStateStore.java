@@ -1076,6 +1076,15 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             return read == null ? 0 : read;
         }
 
+        /** The count kept under the digest the listing shows: one {@code DEL}. */
+        @Override
+        public void removeListed(String listing) {
+            String digest = KeyDigest.fromListing(listing);
+            if (digest != null) {
+                commands().del(bytes(keyPrefix + namespace + ":ct:" + digest));
+            }
+        }
+
         @Override
         public long[] addAndGet(String key, long delta, String other) {
             List<Long> counts = script(
@@ -1220,6 +1229,11 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             }
 
             @Override
+            public long liftsSeen() {
+                return liftsSeen.get();
+            }
+
+            @Override
             public boolean isBanned(String key) {
                 byte[] until = get(key(namespace, "ban:", key));
                 return until != null && Long.parseLong(text(until)) > nowMillis();
@@ -1312,6 +1326,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
              */
             @Override
             public void lift(String key) {
+                liftsSeen.incrementAndGet();
                 script(
                         lift,
                         ScriptOutputType.INTEGER,
@@ -2032,6 +2047,9 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
 
     private final java.util.concurrent.atomic.AtomicLong liftsIgnored = new java.util.concurrent.atomic.AtomicLong();
 
+    /** The lifts made here or heard from the other instances, of any namespace: see {@link Bans#liftsSeen}. */
+    private final java.util.concurrent.atomic.AtomicLong liftsSeen = new java.util.concurrent.atomic.AtomicLong();
+
     /** How many lift messages this store handled: each after its listener ran. */
     long liftsHeard() {
         return liftsHeard.get();
@@ -2090,6 +2108,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                         }
                         String listed = text.substring(newline + 1, dated);
                         String namespace = text.substring(0, newline);
+                        liftsSeen.incrementAndGet(); // before the listener: a ban set again after it is read afresh
                         // off Lettuce's event loop, which the commands' connection shares: the listener walks copies
                         hear(() -> listener.lifted(
                                 namespace,
