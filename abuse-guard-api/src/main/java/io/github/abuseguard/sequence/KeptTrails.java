@@ -93,24 +93,17 @@ final class KeptTrails {
                 Site victim = owner != null && owner.sessions.size() == largest.sessions.size() ? owner : largest;
                 remove(victim.sessions.values().iterator().next());
             }
-            owner = sites.get(site); // the site may have gone with its last session
-            if (owner == null) {
-                owner = new Site(site);
-                sites.put(site, owner);
-            } else {
-                largestFirst.remove(owner);
-            }
-            session = new Session(sessionKey, owner);
-            owner.sessions.put(sessionKey, session);
-            largestFirst.add(owner);
+            session = new Session(sessionKey);
             sessions.put(sessionKey, session);
-            byStep.put(sessionKey, session);
         } else {
-            session.site.sessions.remove(sessionKey);
-            session.site.sessions.put(sessionKey, session); // the most recently stepped last
+            leave(session);
             byStep.remove(sessionKey);
-            byStep.put(sessionKey, session);
         }
+        // A session is the site's that stepped it last, the most recently stepped last: a site that keeps other
+        // sites' sessions alive holds them (review111 F1: one address stepping sixteen flooders' sessions once an hour
+        // kept them all, and their sites, idle, pushed out a crowd's)
+        join(session, site);
+        byStep.put(sessionKey, session);
         List<String> trail = new ArrayList<>(Math.min(session.trail.size() + 1, length));
         int from = Math.max(0, session.trail.size() + 1 - length);
         trail.addAll(session.trail.subList(from, session.trail.size()));
@@ -141,16 +134,35 @@ final class KeptTrails {
     }
 
     private void remove(Session session) {
+        leave(session);
+        sessions.remove(session.key);
+        byStep.remove(session.key);
+    }
+
+    /** Takes the session out of its site's, and the site out of all when it held no other. */
+    private void leave(Session session) {
         Site site = session.site;
         largestFirst.remove(site);
         site.sessions.remove(session.key);
-        sessions.remove(session.key);
-        byStep.remove(session.key);
         if (site.sessions.isEmpty()) {
             sites.remove(site.name);
         } else {
             largestFirst.add(site);
         }
+    }
+
+    /** Makes the session the site's most recently stepped one. */
+    private void join(Session session, String name) {
+        Site site = sites.get(name);
+        if (site == null) {
+            site = new Site(name);
+            sites.put(name, site);
+        } else {
+            largestFirst.remove(site);
+        }
+        session.site = site;
+        site.sessions.put(session.key, session);
+        largestFirst.add(site);
     }
 
     private static final class Site {
@@ -165,13 +177,14 @@ final class KeptTrails {
 
     private static final class Session {
         final String key;
-        final Site site;
+        /** The site that stepped it last; guarded by the trails' lock. */
+        Site site;
+
         volatile List<String> trail = List.of();
         volatile long steppedAt;
 
-        Session(String key, Site site) {
+        Session(String key) {
             this.key = key;
-            this.site = site;
         }
     }
 }

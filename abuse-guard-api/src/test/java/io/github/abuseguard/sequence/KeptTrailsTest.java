@@ -139,6 +139,25 @@ class KeptTrailsTest {
     }
 
     @Test
+    void aSessionSteppedByAnotherSiteIsThatSitesAndGoesFirstWhenItHoldsTheMost() {
+        for (int i = 0; i < 6; i++) {
+            kept.append("flooder-" + i, "flood-" + i, "a", ADMIT);
+        }
+        for (int i = 0; i < 6; i++) {
+            kept.append("keeper", "flood-" + i, "b", ADMIT); // keeps every flooder's session alive
+        }
+        for (int i = 0; i < 4; i++) {
+            kept.append("crowd", "crowd-" + i, "a", ADMIT);
+        }
+        kept.append("crowd", "crowd-4", "a", ADMIT); // full: the keeper holds 6, the crowd 4
+        assertThat(holds("flood-0"))
+                .as("the keeper's least recently stepped, pushed out")
+                .isFalse();
+        assertThat(holds("crowd-0")).as("the crowd's oldest").isTrue();
+        assertThat(kept.get("flood-1")).containsExactly("a", "b");
+    }
+
+    @Test
     void refusesANonPositiveBound() {
         assertThatThrownBy(() -> new KeptTrails(0, 3, Duration.ofHours(1), nanos::get))
                 .isInstanceOf(IllegalArgumentException.class);

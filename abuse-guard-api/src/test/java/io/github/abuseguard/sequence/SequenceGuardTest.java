@@ -2069,6 +2069,84 @@ class SequenceGuardTest {
                 .isZero();
     }
 
+    /**
+     * review111 F1: README says a crowd holding k kept sessions loses some only to about 65,536 / k sites "each making
+     * up 1,000 + k answered sessions, within the hour", and that a kept session lasts "each for an hour idle". A kept
+     * session is kept live by any later step of it, from any address, and that step charges nothing once the stepping
+     * address spent its 1,000 of the window. Sixteen addresses flood one after another, one per 11 minutes (176
+     * minutes, never two at once, never within one hour), and one more address steps every kept flooder session once
+     * per 55 minutes for two more hours (its own 1,000 each time, then one {@code GET /api/scores/chess} per session).
+     * Then a busy NAT does what it does in review110's test: its 20 users are refused at their ordinary second step.
+     * Without the keep-alive address (review110's test), none is.
+     */
+    @Test
+    void floodersSessionsKeptLiveByAnotherAddressDoNotPushOutACrowdsLiveTrails() {
+        assertThat(crowdUsersRefusedAfterFloodersKeptLive(16))
+                .as("second steps refused of 20 users behind a NAT, after 16 addresses flooded one at a time over 176"
+                        + " minutes and a 17th kept their sessions live for two more hours")
+                .isZero();
+    }
+
+    private int crowdUsersRefusedAfterFloodersKeptLive(int flooders) {
+        AbuseGuard engine = learnedBrowsingAndDenying();
+        String keeper = "198.51.100.200";
+        int[] round = {0};
+        int[] flooded = {0};
+        Runnable keepLive = () -> {
+            madeUpSessions(engine, keeper, "round-" + round[0]++ + "-", SequenceGuard.NEW_ANSWERED_SESSIONS);
+            for (int flooder = 0; flooder < flooded[0]; flooder++) { // only sessions kept already: nothing new
+                String address = "198.51.100." + (100 + flooder);
+                for (int i = 0; i < SequenceGuard.KEPT_SESSIONS_PER_SITE; i++) {
+                    GuardRequest step = GuardRequest.builder("GET", "/api/scores/chess")
+                            .route("/api/scores/chess")
+                            .client(keeper)
+                            .header("Authorization", "Bearer kept-" + address + "-" + i)
+                            .build();
+                    if (!engine.evaluate(step).isDenied()) {
+                        engine.complete(step, 200);
+                    }
+                }
+            }
+        };
+        for (int flooder = 0; flooder < flooders; flooder++) {
+            String address = "198.51.100." + (100 + flooder);
+            spendNewSessionsBudget(engine, address);
+            spendKeptSessionsBudget(engine, address);
+            flooded[0]++;
+            clock.advance(Duration.ofMinutes(11)); // one site at a time, each in a window of its own
+            if (flooder % 5 == 4) {
+                keepLive.run(); // each flooder session stepped within 55 minutes
+            }
+        }
+        for (int hour = 0; hour < 3; hour++) {
+            keepLive.run();
+            clock.advance(Duration.ofMinutes(55));
+        }
+        keepLive.run();
+        String crowd = "203.0.113.180";
+        spendNewSessionsBudget(engine, crowd);
+        int users = 20;
+        for (int user = 0; user < users; user++) {
+            GuardRequest step = from(crowd, request("GET", "/", "/", "crowd-" + user));
+            assertThat(engine.evaluate(step).isDenied()).isFalse();
+            engine.complete(step, 200);
+        }
+        madeUpSessions(engine, crowd, "crowd-others-", SequenceGuard.KEPT_SESSIONS_PER_SITE - users);
+        clock.advance(Duration.ofMinutes(11)); // the crowd's next window
+        madeUpSessions(engine, crowd, "crowd-next-window-", SequenceGuard.NEW_ANSWERED_SESSIONS);
+        madeUpSessions(engine, crowd, "crowd-next-window-kept-", users);
+        int refused = 0;
+        for (int user = 0; user < users; user++) {
+            GuardRequest step = from(crowd, request("GET", "/api/scores/chess", "/api/scores/chess", "crowd-" + user));
+            if (engine.evaluate(step).isDenied()) {
+                refused++;
+            } else {
+                engine.complete(step, 200);
+            }
+        }
+        return refused;
+    }
+
     private int crowdUsersRefusedAfterSequentialFlooders(int flooders) {
         AbuseGuard engine = learnedBrowsingAndDenying();
         for (int flooder = 0; flooder < flooders; flooder++) {
