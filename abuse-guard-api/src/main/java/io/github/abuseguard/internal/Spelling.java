@@ -13,7 +13,9 @@ public final class Spelling {
      * The name of {@code known} nearest to {@code wanted} by edit distance, letter case, {@code -} and {@code _} set
      * aside, or {@code null} when none is within a third of its length (at least two edits): {@code client-signal}
      * means {@code client-signals}, {@code limt} {@code limits}, {@code max-retries} {@code max-retry}; {@code foo} means nothing. Of two equally near, the
-     * first in {@code known}'s order.
+     * first in {@code known}'s order. Failing that, a known name that is the last of the words {@code wanted} joins
+     * with {@code -}: {@code disposable-email}, the e-mail guard's name in answers and metrics, means its section
+     * {@code email} (user67 F9).
      */
     public static @Nullable String closest(String wanted, Collection<String> known) {
         String shape = shape(wanted);
@@ -24,6 +26,15 @@ public final class Spelling {
             if (distance < best) {
                 best = distance;
                 closest = candidate;
+            }
+        }
+        if (closest == null) {
+            int lastWord = wanted.lastIndexOf('-');
+            String last = lastWord < 0 ? null : wanted.substring(lastWord + 1);
+            for (String candidate : known) {
+                if (last != null && !last.isEmpty() && sameName(candidate, last)) {
+                    return candidate;
+                }
             }
         }
         return closest;

@@ -58,16 +58,20 @@ public final class RateLimitGuardFactory extends AbstractGuardFactory<RateLimitS
         return at.get("", builder::build);
     }
 
+    private static final String BOTH_REQUIRED = "give each limit its capacity and period (with Spring Boot, a list"
+            + " given in two places, application.yml and the command line, is taken whole from one of them)";
+
     private static Limit limit(PropertyPath at, RateLimitSettings.LimitSettings limit) {
         // the period first: a limit bound from two places (a list in the YAML file, one element's period on
         // the command line) keeps only the later place's elements, so an unset capacity is its symptom
         if (limit.period() == null) {
-            throw at.child("period")
-                    .invalid("is required: give each limit its capacity and period (with Spring Boot, a list given in"
-                            + " two places, application.yml and the command line, is taken whole from one of them)");
+            throw at.child("period").invalid("is required: " + BOTH_REQUIRED);
         }
         Duration period = at.positive(limit.period(), "period");
         long capacity = limit.capacity();
+        if (capacity == 0) {
+            throw at.child("capacity").invalid("is required, and positive: " + BOTH_REQUIRED); // user67 F7
+        }
         if (capacity < 1) {
             throw at.child("capacity").invalid("must be positive, was " + capacity);
         }

@@ -645,6 +645,18 @@ class AbuseGuardAutoConfigurationTest {
                                 "abuse-guard.rate-limit.rules.per-ip.limits[0].period: must be positive"));
     }
 
+    /** user67 F7: a period alone on the command line failed with "capacity: must be positive, was 0". */
+    @Test
+    void aPeriodAloneOnTheCommandLineFailsStartUpSayingTheCapacityIsRequired() {
+        runner.withPropertyValues(ONE_RULE)
+                .withInitializer(commandLine("abuse-guard.rate-limit.rules.per-ip.limits[0].period=60s"))
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageStartingWith("abuse-guard.rate-limit.rules.per-ip.limits[0].capacity: is required")
+                        .hasMessageContaining("a list given in two places"));
+    }
+
     @Test
     void aCapacityAloneOnTheCommandLineFailsStartUpSayingTheListIsTakenWhole() {
         runner.withPropertyValues(ONE_RULE)

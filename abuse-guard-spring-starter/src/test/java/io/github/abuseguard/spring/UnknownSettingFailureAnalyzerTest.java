@@ -39,6 +39,35 @@ class UnknownSettingFailureAnalyzerTest {
         assertThat(analysis.getAction()).contains("abuse-guard.client-signal.enabled");
     }
 
+    /** user67 F9: the e-mail guard answers and counts as {@code disposable-email}; its section is {@code email}. */
+    @Test
+    void theEmailGuardsNameIsAnsweredWithItsSection() {
+        FailureAnalysis analysis = analysisOf("abuse-guard.disposable-email.enabled=false")[0];
+
+        assertThat(analysis).isNotNull();
+        assertThat(analysis.getDescription()).contains("unknown property 'disposable-email'; did you mean 'email'?");
+    }
+
+    /** user67 F8: a duration that does not convert got Spring Boot's "failed to convert" and no hint. */
+    @Test
+    void aDurationThatDoesNotConvertIsAnsweredWithHowToWriteOne() {
+        FailureAnalysis[] analysis = new FailureAnalysis[1];
+        runner.withPropertyValues(
+                        "abuse-guard.rate-limit.rules.api.paths=/api/**",
+                        "abuse-guard.rate-limit.rules.api.limits[0].capacity=10",
+                        "abuse-guard.rate-limit.rules.api.limits[0].period=5 minutes")
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    analysis[0] = new DurationSettingFailureAnalyzer().analyze(context.getStartupFailure());
+                });
+
+        assertThat(analysis[0]).isNotNull();
+        assertThat(analysis[0].getDescription())
+                .startsWith("abuse-guard.rate-limit.rules.api.limits[0].period: '5 minutes' is not a duration")
+                .endsWith("write it as 500ms, 30s, 5m, 1h, 1d or PT5M");
+        assertThat(analysis[0].getAction()).contains("abuse-guard.rate-limit.rules.api.limits[0].period");
+    }
+
     @Test
     void aMisspeltRulePropertyIsAnsweredWithThePropertyItMeans() {
         FailureAnalysis analysis = analysisOf(
