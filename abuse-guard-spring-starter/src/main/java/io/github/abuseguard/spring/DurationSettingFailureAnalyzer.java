@@ -23,7 +23,7 @@ final class DurationSettingFailureAnalyzer extends AbstractFailureAnalyzer<BindE
 
     @Override
     protected @Nullable FailureAnalysis analyze(Throwable rootFailure, BindException cause) {
-        if (!cause.getName().startsWith(AbuseGuardSettings.PREFIX + ".")
+        if (!cause.getName().toString().startsWith(AbuseGuardSettings.PREFIX + ".")
                 || cause.getTarget().getType().resolve() != Duration.class) {
             return null;
         }
