@@ -145,8 +145,9 @@ public interface Bans {
     void lift(String key);
 
     /**
-     * How many lifts this instance made or heard of ({@link StateStore#listenForLifts}) on a shared store: what a
-     * caller remembers of a ban (its end) holds while this has not changed (probe67a F2: an instance told a ban lifted
+     * How many lifts by hand ({@link #liftEverywhere}) of this namespace this instance made or heard of ({@link
+     * StateStore#listenForLifts}) on a shared store: what a caller remembers of a ban (its end) holds while this has
+     * not changed (probe67a F2: an instance told a ban lifted
      * elsewhere and set again the first ban's time left). The default, for a store in process, whose lifts its caller
      * makes itself, is 0.
      */

@@ -1771,7 +1771,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         private final Bans shared;
         private final Lazy<Bans> local;
 
-        /** The lifts made here, the remote store's taken or not: {@link #liftsSeen} counts them too. */
+        /** The lifts by hand made here, the remote store's taken or not: {@link #liftsSeen} counts them too. */
         private final java.util.concurrent.atomic.AtomicLong ownLifts = new java.util.concurrent.atomic.AtomicLong();
 
         ResilientBans(String namespace, Bans shared, Lazy<Bans> local) {
@@ -1961,7 +1961,6 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
 
         @Override
         public void lift(String key) {
-            ownLifts.incrementAndGet();
             call(
                     () -> {
                         shared.lift(key);

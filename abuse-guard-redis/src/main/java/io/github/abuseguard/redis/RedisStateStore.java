@@ -1162,6 +1162,8 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     @Override
     public Bans bans(String namespace) {
         byte[] index = bytes(keyPrefix + namespace + ":bans");
+        java.util.concurrent.atomic.AtomicLong lifts =
+                liftsSeen.computeIfAbsent(namespace, heard -> new java.util.concurrent.atomic.AtomicLong());
         return new Bans() {
             @Override
             public void ban(String key, Duration ttl) {
@@ -1230,7 +1232,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
 
             @Override
             public long liftsSeen() {
-                return liftsSeen.get();
+                return lifts.get();
             }
 
             @Override
@@ -1326,7 +1328,6 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
              */
             @Override
             public void lift(String key) {
-                liftsSeen.incrementAndGet();
                 script(
                         lift,
                         ScriptOutputType.INTEGER,
@@ -1349,6 +1350,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
              */
             @Override
             public void liftEverywhere(String key) {
+                lifts.incrementAndGet();
                 lift(key);
                 String listed = KeyDigest.fromListing(key) != null ? key : keyDigest.listed(key);
                 try {
@@ -2047,8 +2049,15 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
 
     private final java.util.concurrent.atomic.AtomicLong liftsIgnored = new java.util.concurrent.atomic.AtomicLong();
 
-    /** The lifts made here or heard from the other instances, of any namespace: see {@link Bans#liftsSeen}. */
-    private final java.util.concurrent.atomic.AtomicLong liftsSeen = new java.util.concurrent.atomic.AtomicLong();
+    /**
+     * Per namespace of bans asked for, the lifts by hand ({@link Bans#liftEverywhere}) made here or heard from the
+     * other instances, and one more at each (re)subscription, after which lifts may have gone unheard: see {@link
+     * Bans#liftsSeen}. A guard's own lifts ({@link Bans#lift}: a failure forgiven) change no ban another instance
+     * remembers, and are not counted (review113 F1: each counted, every new address's first failure made each banned
+     * client's refusal one more Redis command).
+     */
+    private final Map<String, java.util.concurrent.atomic.AtomicLong> liftsSeen =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /** How many lift messages this store handled: each after its listener ran. */
     long liftsHeard() {
@@ -2086,6 +2095,12 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                 .build();
         io.lettuce.core.pubsub.RedisPubSubAdapter<byte[], byte[]> adapter =
                 new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
+                    /** Subscribed again after a lost connection: lifts may have been sent meanwhile (review113 F3). */
+                    @Override
+                    public void subscribed(byte[] channel, long count) {
+                        liftsSeen.values().forEach(java.util.concurrent.atomic.AtomicLong::incrementAndGet);
+                    }
+
                     @Override
                     public void message(byte[] from, byte[] message) {
                         if (message.length > MAX_LIFT_MESSAGE) {
@@ -2108,7 +2123,10 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                         }
                         String listed = text.substring(newline + 1, dated);
                         String namespace = text.substring(0, newline);
-                        liftsSeen.incrementAndGet(); // before the listener: a ban set again after it is read afresh
+                        var heardIn = liftsSeen.get(namespace);
+                        if (heardIn != null) {
+                            heardIn.incrementAndGet(); // before the listener: a ban set again after is read afresh
+                        }
                         // off Lettuce's event loop, which the commands' connection shares: the listener walks copies
                         hear(() -> listener.lifted(
                                 namespace,

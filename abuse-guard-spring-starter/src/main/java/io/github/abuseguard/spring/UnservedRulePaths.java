@@ -238,18 +238,33 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
         }
     }
 
-    /** Whether the rule names its methods and each of them is served by one of the handlers (none: any method). */
+    /**
+     * Whether the rule names its methods and a handler names each of them: {@code HEAD} as Spring MVC serves it, by a
+     * {@code GET} handler (review113 F5); {@code OPTIONS} and {@code TRACE}, which carry no form, aside. A handler of
+     * any method says nothing of one: a login page's {@code @RequestMapping("/login")} beside Spring Security's {@code
+     * POST /login} filter is not what serves the rule's {@code POST} (review113 F4).
+     */
     private static boolean everyMethodHandled(@Nullable List<String> ruleMethods, List<HandlerRoute> handlers) {
         if (ruleMethods == null || ruleMethods.isEmpty()) {
             return false;
         }
-        for (String method : ruleMethods) {
-            if (method != null
-                    && handlers.stream().noneMatch(handler -> sharesAMethod(List.of(method), handler.httpMethods()))) {
+        boolean any = false;
+        for (String named : ruleMethods) {
+            String method = named == null ? "" : named.strip().toUpperCase(Locale.ROOT);
+            if (method.isEmpty() || method.equals("OPTIONS") || method.equals("TRACE")) {
+                continue;
+            }
+            boolean handled = false;
+            for (HandlerRoute handler : handlers) {
+                Set<String> served = handler.httpMethods();
+                handled |= served.contains(method) || (method.equals("HEAD") && served.contains("GET"));
+            }
+            if (!handled) {
                 return false;
             }
+            any = true;
         }
-        return true;
+        return any;
     }
 
     /** Whether the rule's methods (none: any) and a handler's (none: any) share one. */
