@@ -125,6 +125,23 @@ public final class SequenceGuard implements Guard {
      */
     private static final int REFUSED = 999;
 
+    /**
+     * The status a step the model found strange but let through (a flag, or a monitored refusal) is recorded with on
+     * the model's trail: the step into it is learned as before, the step out of it as out of a refused one (review112
+     * F1: with the default flag answer, one address's flagged gift-card guesses, each followed by ordinary steps,
+     * taught the way back from them at once, and 12 of its next 30 went unflagged).
+     */
+    private static final int LET_THROUGH = 998;
+
+    /**
+     * The steps the model let through strange, by session and operation, until their answer is observed: bounded,
+     * and a minute is longer than any exchange.
+     */
+    private final Cache<String, Boolean> letThrough = Caffeine.newBuilder()
+            .maximumSize(10_000)
+            .expireAfterWrite(Duration.ofMinutes(1))
+            .build();
+
     private final EndpointInventory inventory;
     private final List<PrecedenceRule> rules;
     private final MarkovModel model;
@@ -565,6 +582,9 @@ public final class SequenceGuard implements Guard {
             Decision strange = score(
                     sessionKey, visit(modelTrail, now), operation, modelTrail.isEmpty() && spentBothBudgets(request));
             if (strange != null) {
+                if (strange.isFlag() || monitored.test(strange.rule())) {
+                    letThrough(sessionKey, request, operation);
+                }
                 if (strange.isFlag()) {
                     flag = strange; // a strange path adds risk; it does not excuse it from the rules
                 } else if (!monitored.test(strange.rule())) {
@@ -583,10 +603,7 @@ public final class SequenceGuard implements Guard {
                         // threshold tenfold (review52 F3: 12 addresses × 167 steps), and their transitions, 200
                         // an hour each, made every ordinary step less likely (review53 F2: ten addresses got
                         // 5,907 of 14,000 honest steps refused).
-                        var crowd = refusedSites.get(operation, key -> new java.util.concurrent.atomic.AtomicInteger());
-                        int sites = refusalsCounted.asMap().putIfAbsent(siteOperation, Boolean.TRUE) == null
-                                ? crowd.incrementAndGet()
-                                : crowd.get();
+                        int sites = countCrowd(siteOperation, operation);
                         if (sites >= REFUSED_SITES_LEARNED
                                 && refusalsLearned.asMap().putIfAbsent(siteOperation, Boolean.TRUE) == null) {
                             learn(operation, path, now, request);
@@ -726,14 +743,15 @@ public final class SequenceGuard implements Guard {
         String sessionKey = sessionKey(request);
         long now = nowMillis();
         if (model != null) {
+            int recorded = letThrough.asMap().remove(sessionKey + ' ' + operation) != null ? LET_THROUGH : status;
             if (recordsOnModelTrail(sessionKey, request, status < 400)) {
                 // every answered step, on the model's own trail: none of them pushes a rule's step out
-                List<String> path = modelTrails.append(sessionKey, operation + "|" + status + "|" + now);
+                List<String> path = modelTrails.append(sessionKey, operation + "|" + recorded + "|" + now);
                 if (learning) {
                     learn(operation, path, now, request);
                 }
             } else {
-                keep(sessionKey, request, operation + "|" + status + "|" + now, status < 400);
+                keep(sessionKey, request, operation + "|" + recorded + "|" + now, status < 400);
             }
         }
         if (!ruleStep) {
@@ -888,7 +906,7 @@ public final class SequenceGuard implements Guard {
         trail = visit(trail, now); // a step before an idle gap starts no transition
         String before = trail.size() >= 2 ? trail.get(trail.size() - 2) : null;
         String previous = before == null ? MarkovModel.START : operationOf(before);
-        if (before != null && statusOf(before) == REFUSED && !crowdTook(previous)) {
+        if (before != null && strange(statusOf(before)) && !crowdTook(previous)) {
             // A step out of one the model refused teaches nothing until a crowd of sites took that one (probe67b F1:
             // three addresses' refused gift-card guesses, each followed by ordinary steps, taught the way back from
             // them, and a fourth's guesses padded with five ordinary steps were answered 30 of 30)
@@ -902,6 +920,30 @@ public final class SequenceGuard implements Guard {
         if ((mixed(observed.incrementAndGet()) & 7) == 0) {
             model.sample(model.score(recentPath(trail)), site);
         }
+    }
+
+    /** Whether a step recorded with the status was one the model found strange, refused or let through. */
+    private static boolean strange(int recordedStatus) {
+        return recordedStatus == REFUSED || recordedStatus == LET_THROUGH;
+    }
+
+    /**
+     * Notes a step the model found strange and let through, for {@link #observe} to record it so, and counts its site
+     * among those that took the operation strange.
+     */
+    private void letThrough(String sessionKey, GuardRequest request, String operation) {
+        if (learning) {
+            letThrough.put(sessionKey + ' ' + operation, Boolean.TRUE);
+            countCrowd(IpAddresses.site(request.client().key()) + ' ' + operation, operation);
+        }
+    }
+
+    /** Counts the site of {@code siteOperation} once a day among the sites that took the strange operation: how many. */
+    private int countCrowd(String siteOperation, String operation) {
+        var crowd = refusedSites.get(operation, key -> new java.util.concurrent.atomic.AtomicInteger());
+        return refusalsCounted.asMap().putIfAbsent(siteOperation, Boolean.TRUE) == null
+                ? crowd.incrementAndGet()
+                : crowd.get();
     }
 
     /** Whether a crowd of client sites took the operation the model refused: then it is learned as any other. */
