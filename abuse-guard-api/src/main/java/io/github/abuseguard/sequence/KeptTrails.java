@@ -17,8 +17,9 @@ import java.util.function.LongSupplier;
 /**
  * The trails of the sessions this instance keeps in its own memory, at most {@code capacity} sessions of at most
  * {@code length} steps each, shared fairly among client sites: when it is full, a new session pushes out the least
- * recently stepped session of the site that holds the most. A site flooding made-up sessions thus pushes out its own,
- * and a crowd's sessions stay while it holds no more than any flooder: at least {@code capacity} divided by the sites
+ * recently stepped session of the site that holds the most, a session being the site's that stepped it last. A site
+ * flooding made-up sessions, or keeping others' alive, thus pushes out its own, and a crowd's sessions stay while it
+ * holds no more than any flooder: at least {@code capacity} divided by the sites
  * holding sessions (review107 F2: with one store shared by age alone, sixteen sites flooding within 10 minutes, or
  * three within the hour, pushed a crowd's kept trails out, and its users were refused at their ordinary second step).
  *

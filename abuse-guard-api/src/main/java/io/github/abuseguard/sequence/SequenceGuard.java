@@ -743,7 +743,10 @@ public final class SequenceGuard implements Guard {
         String sessionKey = sessionKey(request);
         long now = nowMillis();
         if (model != null) {
-            int recorded = letThrough.asMap().remove(sessionKey + ' ' + operation) != null ? LET_THROUGH : status;
+            int recorded =
+                    letThrough.estimatedSize() > 0 && letThrough.asMap().remove(sessionKey + ' ' + operation) != null
+                            ? LET_THROUGH
+                            : status; // no key made while nothing was let through
             if (recordsOnModelTrail(sessionKey, request, status < 400)) {
                 // every answered step, on the model's own trail: none of them pushes a rule's step out
                 List<String> path = modelTrails.append(sessionKey, operation + "|" + recorded + "|" + now);
