@@ -134,13 +134,12 @@ public final class SequenceGuard implements Guard {
     private static final int LET_THROUGH = 998;
 
     /**
-     * The steps the model let through strange, by session and operation, until their answer is observed: bounded,
-     * and a minute is longer than any exchange.
+     * How many steps the model let through strange, by session and operation, have their answer still to be observed:
+     * a count, as one session may send the same step twice at once (review114 F1: with one mark, the second copy of
+     * a flagged guess was recorded with its status and taught the way back, 28 times from one address). Bounded; a
+     * mark a refusal elsewhere left unobserved lasts 10 minutes idle, and marks the session's next such step at most.
      */
-    private final Cache<String, Boolean> letThrough = Caffeine.newBuilder()
-            .maximumSize(10_000)
-            .expireAfterWrite(Duration.ofMinutes(1))
-            .build();
+    private final Cache<String, java.util.concurrent.atomic.AtomicInteger> letThrough;
 
     private final EndpointInventory inventory;
     private final List<PrecedenceRule> rules;
@@ -298,6 +297,11 @@ public final class SequenceGuard implements Guard {
         this.recent = builder.recent;
         this.timeSource = builder.timeSource;
         this.learningShares = new LearningShares(timeSource::nanoTime);
+        this.letThrough = Caffeine.newBuilder()
+                .maximumSize(10_000)
+                .expireAfterAccess(Duration.ofMinutes(10))
+                .ticker(timeSource::nanoTime)
+                .build();
         this.refusedSites = Caffeine.newBuilder()
                 .maximumSize(REFUSED_OPERATIONS_KEPT)
                 .expireAfterWrite(REFUSED_SITES_COUNTED)
@@ -743,10 +747,9 @@ public final class SequenceGuard implements Guard {
         String sessionKey = sessionKey(request);
         long now = nowMillis();
         if (model != null) {
-            int recorded =
-                    letThrough.estimatedSize() > 0 && letThrough.asMap().remove(sessionKey + ' ' + operation) != null
-                            ? LET_THROUGH
-                            : status; // no key made while nothing was let through
+            int recorded = letThrough.estimatedSize() > 0 && takeMark(sessionKey + ' ' + operation)
+                    ? LET_THROUGH
+                    : status; // no key made while nothing was let through
             if (recordsOnModelTrail(sessionKey, request, status < 400)) {
                 // every answered step, on the model's own trail: none of them pushes a rule's step out
                 List<String> path = modelTrails.append(sessionKey, operation + "|" + recorded + "|" + now);
@@ -936,9 +939,19 @@ public final class SequenceGuard implements Guard {
      */
     private void letThrough(String sessionKey, GuardRequest request, String operation) {
         if (learning) {
-            letThrough.put(sessionKey + ' ' + operation, Boolean.TRUE);
+            letThrough
+                    .asMap()
+                    .computeIfAbsent(
+                            sessionKey + ' ' + operation, key -> new java.util.concurrent.atomic.AtomicInteger())
+                    .incrementAndGet();
             countCrowd(IpAddresses.site(request.client().key()) + ' ' + operation, operation);
         }
+    }
+
+    /** Takes one of the marks {@link #letThrough} left on the session's operation: whether there was one. */
+    private boolean takeMark(String sessionOperation) {
+        var marks = letThrough.getIfPresent(sessionOperation);
+        return marks != null && marks.getAndUpdate(left -> Math.max(0, left - 1)) > 0;
     }
 
     /** Counts the site of {@code siteOperation} once a day among the sites that took the strange operation: how many. */
