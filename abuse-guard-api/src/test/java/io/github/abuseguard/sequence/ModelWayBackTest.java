@@ -9,12 +9,14 @@ import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.testing.FakeTimeSource;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /**
- * probe67b: the Markov model scores the mean surprise of the last operations; a walker pads each strange step
- * with ordinary ones of its own session and the mean drops under the threshold.
+ * probe67b F1, review112 F1, review114 F1: a walker pads each strange step with ordinary ones of its own session; if
+ * the model learns the way back from the strange step (from a refused, flagged or twice-sent guess of a few
+ * addresses), the padded walk's mean surprise drops under the threshold.
  */
-class Review114ModelTest {
+class ModelWayBackTest {
     private final FakeTimeSource clock = new FakeTimeSource();
 
     private static final List<String> BROWSE = List.of("/", "/api/scores/chess", "/api/scores/go");
@@ -85,18 +87,6 @@ class Review114ModelTest {
         return answered;
     }
 
-    /** Sessions of the ordinary flow that end at a gift card, each then going back to / (the gift card answered). */
-    private void teachWayBack(AbuseGuard engine, String client, int sessions) {
-        for (int s = 0; s < sessions; s++) {
-            for (String route : List.of("/", "/api/scores/chess", "/api/scores/go", DEEP, "/")) {
-                GuardRequest r = step(client, "teach-" + client + "-" + s, route);
-                if (!engine.evaluate(r).isDenied()) {
-                    engine.complete(r, route.equals(DEEP) ? 404 : 200);
-                }
-            }
-        }
-    }
-
     private static final String WAY_BACK = "GET /api/giftcards/{code} -> ";
 
     /**
@@ -106,7 +96,7 @@ class Review114ModelTest {
      * application's 404, and the ordinary step after it teaches the way back from the gift card, from one address.
      * (28 of 30 rounds taught "GET /api/giftcards/{code} -> GET /"; sent once, 0.)
      */
-    @org.junit.jupiter.api.Test
+    @Test
     void guessesSentTwiceAtOnceDoNotTeachTheWayBack() {
         answer = SequenceGuard.StrangePathAnswer.FLAG;
         AbuseGuard engine = learned();
@@ -132,11 +122,51 @@ class Review114ModelTest {
     }
 
     /** Control: the same walk, each guess sent once, teaches no way back. Passes. */
-    @org.junit.jupiter.api.Test
+    @Test
     void guessesSentOnceTeachNoWayBack() {
         answer = SequenceGuard.StrangePathAnswer.FLAG;
         AbuseGuard engine = learned();
         deepStepsAnswered(engine, "203.0.114.97", 5);
         assertThat(model.topTransitions(100)).noneMatch(t -> t.startsWith(WAY_BACK));
+    }
+
+    /**
+     * probe67b F1: three addresses walk gift-card guesses padded with ordinary browsing (each guess after 12 ordinary
+     * steps of the same session; their guesses are refused, their padding is answered and taught, 200 transitions an
+     * hour each). A fourth address then pads each guess with 5 ordinary steps: 30 of 30 guesses are answered, where
+     * the same walk is refused 30 of 30 on the model before the three walked. README: "At most 1% ... a crowd of ten
+     * to a hundred addresses still can"; "one tester's address teaches it 200 steps an hour".
+     */
+    @Test
+    void threeAddressesPaddedWalksDoNotTeachTheModelToLetAFourthsPaddedGuessesThrough() {
+        AbuseGuard control = learned();
+        assertThat(deepStepsAnswered(control, "203.0.114.97", 5))
+                .as("control: of 30 gift-card guesses each after 5 ordinary steps, those answered on the learned model")
+                .isZero();
+        AbuseGuard engine = learned();
+        for (int t = 0; t < 3; t++) {
+            deepStepsAnswered(engine, "198.51.100." + t, 12);
+        }
+        assertThat(deepStepsAnswered(engine, "203.0.114.97", 0))
+                .as("control: 30 bare gift-card guesses after three addresses' padded walks, those answered")
+                .isZero();
+        assertThat(deepStepsAnswered(engine, "203.0.114.96", 5))
+                .as(
+                        "of 30 gift-card guesses each after 5 ordinary steps, after three addresses' padded walks, answered")
+                .isLessThanOrEqualTo(2);
+    }
+
+    /**
+     * review112 F1: the probe67b walk with the model's default answer, a flag (model-deny off, as README advises on a
+     * small application). A flagged gift-card guess is answered and recorded with the application's status, so the
+     * step out of it is learned at once, from one address: the probe67b fix covers refused steps only. With
+     * model-deny the same walk is refused 30 of 30 (Probe67bPaddingTest's control).
+     */
+    @Test
+    void oneAddressesFlaggedPaddedGuessesDoNotTeachTheModelToLeaveTheRestUnflagged() {
+        answer = SequenceGuard.StrangePathAnswer.FLAG;
+        assertThat(deepStepsAnswered(learned(), "203.0.114.97", 5))
+                .as("of 30 gift-card guesses of one address each after 5 ordinary steps, those not flagged")
+                .isLessThanOrEqualTo(2);
     }
 }

@@ -17,11 +17,15 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * review113 on 66102ddf (user67 F4): a rule that names its methods, reaching only bodiless handlers, is warned when
- * the handlers serve every method the rule names.
+ * user67 F4: README (Configuration reference) promises one start-up WARN for a body field a configured rule reads
+ * "that no handler its paths and methods reach can be given (the @RequestBody type has no such property, or the
+ * handler takes no body)". A rule on a GET handler that takes no body, keyed or resourced by a body field, started
+ * silently; the key part is then absent and falls back to the address (a per-card-code limit becomes per-IP). A rule
+ * that names its methods, each named by a bodiless handler, is warned (review113 F4, F5: HEAD by a GET handler; a
+ * handler of any method names none).
  */
 @ExtendWith(OutputCaptureExtension.class)
-class Review113BodilessWarnTest {
+class BodilessHandlerBodyKeyTest {
     private static final String WARNING = "no handler the rule's paths reach can be given it";
 
     private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
@@ -98,6 +102,37 @@ class Review113BodilessWarnTest {
                     assertThat(context).hasNotFailed();
                     assertThat(output.getAll().lines().filter(line -> line.contains(WARNING)))
                             .anySatisfy(line -> assertThat(line).contains("abuse-guard.rate-limit.rules.cards.key"));
+                });
+    }
+
+    @Test
+    void aBodyKeyOnAHandlerThatTakesNoBodyIsWarned(CapturedOutput output) {
+        runner.withUserConfiguration(Cards.class)
+                .withPropertyValues(
+                        "abuse-guard.rate-limit.rules.cards.paths=/api/cards/{code}",
+                        "abuse-guard.rate-limit.rules.cards.methods=GET",
+                        "abuse-guard.rate-limit.rules.cards.key=body:/code",
+                        "abuse-guard.rate-limit.rules.cards.limits[0].capacity=5",
+                        "abuse-guard.rate-limit.rules.cards.limits[0].period=1m")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(output.getAll().lines().filter(line -> line.contains(WARNING)))
+                            .anySatisfy(line -> assertThat(line).contains("abuse-guard.rate-limit.rules.cards.key"));
+                });
+    }
+
+    @Test
+    void aBodyResourceOfAVolumeRuleOnAHandlerThatTakesNoBodyIsWarned(CapturedOutput output) {
+        runner.withUserConfiguration(Cards.class)
+                .withPropertyValues(
+                        "abuse-guard.volume.rules.cards.paths=/api/cards/{code}",
+                        "abuse-guard.volume.rules.cards.methods=GET",
+                        "abuse-guard.volume.rules.cards.resource=body:/code",
+                        "abuse-guard.volume.rules.cards.max-distinct=5")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(output.getAll().lines().filter(line -> line.contains(WARNING)))
+                            .anySatisfy(line -> assertThat(line).contains("abuse-guard.volume.rules.cards.resource"));
                 });
     }
 }
