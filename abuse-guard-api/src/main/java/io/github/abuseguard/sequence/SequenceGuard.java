@@ -139,7 +139,7 @@ public final class SequenceGuard implements Guard {
      * a flagged guess was recorded with its status and taught the way back, 28 times from one address). Bounded; a
      * mark a refusal elsewhere left unobserved lasts 10 minutes idle, and marks the session's next such step at most.
      */
-    private final Cache<String, java.util.concurrent.atomic.AtomicInteger> letThrough;
+    private final @Nullable Cache<String, java.util.concurrent.atomic.AtomicInteger> letThrough;
 
     private final EndpointInventory inventory;
     private final List<PrecedenceRule> rules;
@@ -297,11 +297,13 @@ public final class SequenceGuard implements Guard {
         this.recent = builder.recent;
         this.timeSource = builder.timeSource;
         this.learningShares = new LearningShares(timeSource::nanoTime);
-        this.letThrough = Caffeine.newBuilder()
-                .maximumSize(10_000)
-                .expireAfterAccess(Duration.ofMinutes(10))
-                .ticker(timeSource::nanoTime)
-                .build();
+        this.letThrough = model == null
+                ? null
+                : Caffeine.newBuilder()
+                        .maximumSize(10_000)
+                        .expireAfterAccess(Duration.ofMinutes(10))
+                        .ticker(timeSource::nanoTime)
+                        .<String, java.util.concurrent.atomic.AtomicInteger>build();
         this.refusedSites = Caffeine.newBuilder()
                 .maximumSize(REFUSED_OPERATIONS_KEPT)
                 .expireAfterWrite(REFUSED_SITES_COUNTED)

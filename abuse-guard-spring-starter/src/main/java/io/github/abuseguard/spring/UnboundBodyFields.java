@@ -46,15 +46,8 @@ final class UnboundBodyFields {
             String attribute,
             @Nullable String keyOrField) {
         for (String pointer : pointers(keyOrField)) {
-            List<String> problems = new ArrayList<>();
-            for (HandlerRoute handler : handlers) {
-                String problem = problem(handler, pointer);
-                if (problem == null) {
-                    break;
-                }
-                problems.add(handlers.size() == 1 ? problem : handler.where() + ": " + problem);
-            }
-            if (!problems.isEmpty() && problems.size() == handlers.size()) {
+            List<String> problems = problems(handlers, pointer);
+            if (problems != null && !problems.isEmpty()) {
                 log.warn(
                         "@{}({} = \"{}\") on {} reads {} from the request body, but {}: the rule will find no"
                                 + " such field and check nothing. Name a field the handler binds.",
@@ -63,9 +56,31 @@ final class UnboundBodyFields {
                         keyOrField,
                         where,
                         pointer,
-                        String.join("; ", problems));
+                        handlers.size() == 1 ? problems.get(0) : named(handlers, problems));
             }
         }
+    }
+
+    /** Why each of the handlers cannot be given {@code pointer}, in their order; {@code null} when one may be. */
+    static @Nullable List<String> problems(List<HandlerRoute> handlers, String pointer) {
+        List<String> problems = new ArrayList<>(handlers.size());
+        for (HandlerRoute handler : handlers) {
+            String problem = problem(handler, pointer);
+            if (problem == null) {
+                return null;
+            }
+            problems.add(problem);
+        }
+        return problems;
+    }
+
+    /** {@link #problems} as a warning names them: each after its handler's place, {@code ; } between. */
+    static String named(List<HandlerRoute> handlers, List<String> problems) {
+        List<String> named = new ArrayList<>(problems.size());
+        for (int i = 0; i < problems.size(); i++) {
+            named.add(handlers.get(i).where() + ": " + problems.get(i));
+        }
+        return String.join("; ", named);
     }
 
     /**

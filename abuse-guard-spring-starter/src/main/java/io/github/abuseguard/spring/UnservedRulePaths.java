@@ -211,19 +211,12 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
             // when they serve every method the rule names, the field can come from none (user67 F4)
             boolean handledEverywhere = everyMethodHandled(rule.methods(), reached);
             for (String pointer : UnboundBodyFields.pointers(value)) {
-                List<String> problems = new ArrayList<>();
-                int bodied = 0;
-                for (HandlerRoute handler : reached) {
-                    String problem = UnboundBodyFields.problem(handler, pointer);
-                    if (problem == null) {
-                        break;
-                    }
-                    if (!problem.equals(UnboundBodyFields.NO_BODY)) {
-                        bodied++;
-                    }
-                    problems.add(handler.where() + ": " + problem);
+                List<String> problems = UnboundBodyFields.problems(reached, pointer);
+                if (problems == null) {
+                    continue; // a handler may be given the field
                 }
-                if ((bodied > 0 || handledEverywhere) && problems.size() == reached.size()) {
+                boolean bodied = problems.stream().anyMatch(problem -> !problem.equals(UnboundBodyFields.NO_BODY));
+                if (bodied || handledEverywhere) {
                     log.warn(
                             "{}.{} = '{}' reads {} from the request body, but no handler the rule's paths reach can"
                                     + " be given it ({}): the rule will find no such field. Name a field the handlers"
@@ -232,7 +225,7 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
                             HandlerRoute.kebab(component.getName()),
                             value,
                             pointer,
-                            String.join("; ", problems));
+                            UnboundBodyFields.named(reached, problems));
                 }
             }
         }
