@@ -176,7 +176,14 @@ public final class CrossSiteRequests {
         if (header == null) {
             // A browser's same-origin GET or HEAD sends no Origin, but names the page that made it in Referer: the
             // clone's, when its server relayed it (probe67e F1: 20 of 20 score reads through a stock relay passed)
-            header = refererOrigin(request.header("Referer"));
+            String referer = request.header("Referer");
+            if (referer == null
+                    || (ownOrigins == null
+                            && !(request.proxiesNamed() && !request.client().viaTrustedProxy())
+                            && pageOf(referer, request.targetOrigin()))) {
+                return null; // none, or the site's own page as the Origin path below compares it, read in place
+            }
+            header = refererOrigin(referer);
             if (header == null) {
                 return null;
             }
@@ -221,6 +228,15 @@ public final class CrossSiteRequests {
                         || (loopback(origin.host()) && loopback(own.host()))
                 ? null
                 : PROXIED_REFUSAL;
+    }
+
+    /**
+     * Whether {@code referer} is a page of {@code origin}: it starts with it, and the path, query or fragment (or
+     * nothing) follows. No text is made: a browser's every same-origin read of the site's own page asks it.
+     */
+    private static boolean pageOf(String referer, String origin) {
+        int end = origin.length();
+        return referer.startsWith(origin) && (referer.length() == end || "/?#".indexOf(referer.charAt(end)) >= 0);
     }
 
     /**

@@ -91,6 +91,17 @@ class CrossSiteRequestsProbe67eTest {
                 .isNotEqualTo("proxied-cross-site-request");
     }
 
+    /** A clone's host that begins with the site's own origin is another origin, not a page of it. */
+    @ParameterizedTest(name = "own-origins named: {0}")
+    @CsvSource({"false", "true"})
+    void aRefererWhoseHostOnlyBeginsWithTheSitesIsRefused(boolean ownOriginsNamed) {
+        assertThat(engine(ownOriginsNamed)
+                        .evaluate(relayedRead("", "https://shop.example.clone.example/scores"))
+                        .decision()
+                        .reason())
+                .isEqualTo("proxied-cross-site-request");
+    }
+
     @org.junit.jupiter.api.Test
     void onlyAnAbsoluteHttpRefererNamesAnOrigin() {
         assertThat(CrossSiteRequests.refererOrigin("https://Clone.example:8443/a?b#c"))
