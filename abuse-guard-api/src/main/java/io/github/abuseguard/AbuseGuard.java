@@ -1500,6 +1500,25 @@ public final class AbuseGuard implements AutoCloseable {
     }
 
     /**
+     * The refusal of a request that an endpoint of the filter's own answers before the guards (the browser proof's
+     * {@code POST}) when it is a cross-site or proxied cross-site request the {@link CrossSiteRequests} policy refuses
+     * (probe67e F2: a clone's relay forwarded its visitors' proofs and earned their history for its own address):
+     * reported as the guards' refusals are, and carried out unless the engine, the policy or the path's route is
+     * monitored.
+     *
+     * @return the refusal to answer with, or {@code null} when the request goes on
+     */
+    public @Nullable Decision crossSiteRefusal(GuardRequest request) {
+        Decision refusal = crossSiteRequests.refusalOf(request);
+        if (refusal == null) {
+            return null;
+        }
+        boolean enforced =
+                mode != Mode.MONITOR && !crossSiteRequests.isMonitored() && !monitored(plan(request), request);
+        return reported(request, refusal, enforced) ? refusal : null;
+    }
+
+    /**
      * Reports a refusal of a request whose path the guards cannot judge (one the container resolves otherwise
      * than the application does, such as a {@code ..} segment) as {@link #refusesBeforeGuards} does, and says
      * whether to carry it out: on every route, monitored ones included, since the route read off such a path

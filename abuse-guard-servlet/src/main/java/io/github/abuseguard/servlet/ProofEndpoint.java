@@ -134,11 +134,7 @@ final class ProofEndpoint {
                 if (!engine.refusesBeforeGuards(client, proofRequired, requiredMode)) {
                     return false;
                 }
-                boolean closing = TomcatUnreadBody.closing(request, response, client);
-                problems.write(response, proofRequired, request.getRequestURI());
-                if (closing) {
-                    TomcatUnreadBody.drop(request);
-                }
+                refuseUnread(request, response, client, proofRequired);
                 return true;
             }
         }
@@ -261,6 +257,12 @@ final class ProofEndpoint {
     private void verify(
             HttpServletRequest request, HttpServletResponse response, ServletGuardRequest client, AbuseGuard engine)
             throws IOException {
+        Decision crossSite = engine.crossSiteRefusal(client);
+        if (crossSite != null) {
+            // another site's page, or its relay, earns no history for the address it sends from (probe67e F2)
+            refuseUnread(request, response, client, crossSite);
+            return;
+        }
         String type = request.getContentType();
         if (type == null || !type.toLowerCase(Locale.ROOT).trim().startsWith("application/x-www-form-urlencoded")) {
             refuse(
@@ -380,6 +382,17 @@ final class ProofEndpoint {
                         .detail(detail)
                         .build(),
                 request.getRequestURI());
+    }
+
+    /** Answers {@code refusal} to a request whose body nobody read, as the filter's own refusals do. */
+    private void refuseUnread(
+            HttpServletRequest request, HttpServletResponse response, ServletGuardRequest client, Decision refusal)
+            throws IOException {
+        boolean closing = TomcatUnreadBody.closing(request, response, client);
+        problems.write(response, refusal, request.getRequestURI());
+        if (closing) {
+            TomcatUnreadBody.drop(request);
+        }
     }
 
     private void notAllowed(HttpServletResponse response, HttpServletRequest request, String allowed)

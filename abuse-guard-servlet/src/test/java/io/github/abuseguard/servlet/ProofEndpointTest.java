@@ -263,9 +263,40 @@ class ProofEndpointTest {
         }
     }
 
+    @Test
+    void aProofRelayedFromAnotherSitesPageEarnsItsRelayNoHistory() throws Exception {
+        // probe67e F2: a clone behind a stock reverse proxy forwards its visitors' proofs with its own Origin
+        String challenge = challenge();
+        String form = "challenge=" + challenge + "&nonce=" + ProofSolver.nonce(challenge, 8);
+
+        HttpResponse<String> relayed = post(form, "https://clone.example", "same-origin");
+        HttpResponse<String> crossSite = post(form, "https://clone.example", "cross-site");
+
+        assertThat(relayed.statusCode()).isEqualTo(403);
+        assertThat(relayed.body()).contains("\"reason\":\"proxied-cross-site-request\"");
+        assertThat(crossSite.statusCode()).isEqualTo(403);
+        assertThat(crossSite.body()).contains("\"reason\":\"cross-site-request\"");
+        assertThat(history.has(CLIENT)).as("the relay's address earned nothing").isFalse();
+
+        HttpResponse<String> own = post(form, "http://" + server.uri("/").getAuthority(), "same-origin");
+
+        assertThat(own.statusCode()).as("the site's own page proves as before").isEqualTo(204);
+        assertThat(history.has(CLIENT)).isTrue();
+    }
+
     private HttpResponse<String> post(String form) throws IOException, InterruptedException {
         return server.send(HttpRequest.newBuilder(server.uri("/abuse-guard/proof"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)));
+    }
+
+    private HttpResponse<String> post(String form, String origin, String fetchSite)
+            throws IOException, InterruptedException {
+        return server.send(HttpRequest.newBuilder(server.uri("/abuse-guard/proof"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Origin", origin)
+                .header("Sec-Fetch-Site", fetchSite)
+                .header("Sec-Fetch-Mode", "cors")
                 .POST(HttpRequest.BodyPublishers.ofString(form)));
     }
 }
