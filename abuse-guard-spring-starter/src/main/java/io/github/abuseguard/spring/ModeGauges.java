@@ -3,11 +3,14 @@ package io.github.abuseguard.spring;
 import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.failure.FailureGuard;
+import io.github.abuseguard.store.StoreUnavailableException;
 import io.github.abuseguard.volume.DistinctRule;
 import io.github.abuseguard.volume.VolumeGuard;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Gauges of the route-level modes and learned baselines, one series per configured rule (so the number
@@ -18,6 +21,7 @@ import java.util.Map;
  *   <li>{@code abuseguard.volume.rate.baseline{rule,route,percentile}}: the learned p50, p90 and p99 of
  *       requests per client and window of each path template with a rate baseline.
  * </ul>
+ * A mode the shared store cannot tell during an outage (no local fallback) reads NaN.
  * Each value is read from the guard when the registry is scraped.
  */
 final class ModeGauges {
@@ -30,7 +34,7 @@ final class ModeGauges {
         for (Guard guard : engine.guards()) {
             if (guard instanceof FailureGuard failure) {
                 for (String rule : failure.baselines().keySet()) {
-                    Gauge.builder(UNDER_ATTACK, failure, f -> f.underAttack().contains(rule) ? 1 : 0)
+                    Gauge.builder(UNDER_ATTACK, failure, f -> mode(f::underAttack, rule))
                             .tag("rule", rule)
                             .description("1 while the rule's routes are under attack (a failure surge), else 0")
                             .register(registry);
@@ -38,7 +42,7 @@ final class ModeGauges {
             } else if (guard instanceof VolumeGuard volume) {
                 for (DistinctRule rule : volume.rules()) {
                     if (rule.underScrape() != null) {
-                        Gauge.builder(UNDER_SCRAPE, volume, v -> v.underScrape().contains(rule.name()) ? 1 : 0)
+                        Gauge.builder(UNDER_SCRAPE, volume, v -> mode(v::underScrape, rule.name()))
                                 .tag("rule", rule.name())
                                 .description("1 while the rule's routes are under scrape, else 0")
                                 .register(registry);
@@ -57,6 +61,19 @@ final class ModeGauges {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * 1 when {@code rule} is among the modes on, 0 when not, and NaN while the shared store cannot tell (an outage
+     * without a local fallback): no value, rather than a value function that throws, which Micrometer reports
+     * with a WARN and a stack trace naming the gauge.
+     */
+    private static double mode(Supplier<Set<String>> modesOn, String rule) {
+        try {
+            return modesOn.get().contains(rule) ? 1 : 0;
+        } catch (StoreUnavailableException unknown) {
+            return Double.NaN; // the store's outage is logged, and shown by its health, once
         }
     }
 

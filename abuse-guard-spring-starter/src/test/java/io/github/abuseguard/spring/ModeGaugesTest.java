@@ -8,11 +8,16 @@ import io.github.abuseguard.internal.DeniedClients;
 import io.github.abuseguard.volume.VolumeGuard;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.ServerSocket;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
+@ExtendWith(OutputCaptureExtension.class)
 class ModeGaugesTest {
 
     private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
@@ -65,6 +70,36 @@ class ModeGaugesTest {
                             .value())
                     .isEqualTo(1);
         });
+    }
+
+    @Test
+    void aModeTheSharedStoreCannotTellReadsNaNWithoutAFailingValueFunction(CapturedOutput output) throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort(); // nothing listens there once closed: Redis is down
+        }
+        runner.withPropertyValues(
+                        "abuse-guard.store.type=redis",
+                        "abuse-guard.store.redis.uri=redis://127.0.0.1:" + closedPort,
+                        "abuse-guard.store.redis.timeout=150ms",
+                        "abuse-guard.store.redis.outage-policy=fail-closed",
+                        "abuse-guard.store.redis.key-prefix=mode-gauges-test:")
+                .run(context -> {
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    assertThat(registry.get(ModeGauges.UNDER_ATTACK)
+                                    .tag("rule", "login")
+                                    .gauge()
+                                    .value())
+                            .isNaN();
+                    assertThat(registry.get(ModeGauges.UNDER_SCRAPE)
+                                    .tag("rule", "scores")
+                                    .gauge()
+                                    .value())
+                            .isNaN();
+                });
+        assertThat(output.getAll())
+                .as("an outage is no gauge's failure: Micrometer logs a WARN and a stack trace for a throwing gauge")
+                .doesNotContain("Failed to apply the value function");
     }
 
     @Test
