@@ -180,7 +180,7 @@ public final class CrossSiteRequests {
             if (referer == null
                     || (ownOrigins == null
                             && !(request.proxiesNamed() && !request.client().viaTrustedProxy())
-                            && pageOf(referer, request.targetOrigin()))) {
+                            && request.isTargetOriginPage(referer))) {
                 return null; // none, or the site's own page as the Origin path below compares it, read in place
             }
             header = refererOrigin(referer);
@@ -228,15 +228,6 @@ public final class CrossSiteRequests {
                         || (loopback(origin.host()) && loopback(own.host()))
                 ? null
                 : PROXIED_REFUSAL;
-    }
-
-    /**
-     * Whether {@code referer} is a page of {@code origin}: it starts with it, and the path, query or fragment (or
-     * nothing) follows. No text is made: a browser's every same-origin read of the site's own page asks it.
-     */
-    private static boolean pageOf(String referer, String origin) {
-        int end = origin.length();
-        return referer.startsWith(origin) && (referer.length() == end || "/?#".indexOf(referer.charAt(end)) >= 0);
     }
 
     /**

@@ -40,6 +40,17 @@ public interface GuardRequest {
      */
     String targetOrigin();
 
+    /**
+     * Whether {@code url} is a page of the request's own origin: it begins with {@link #targetOrigin()}, followed by
+     * its end, a path, a query or a fragment. A container's request compares it in place: a browser's every
+     * same-origin read names the site's own page in {@code Referer}.
+     */
+    default boolean isTargetOriginPage(String url) {
+        String origin = targetOrigin();
+        int end = origin.length();
+        return url.startsWith(origin) && (url.length() == end || "/?#".indexOf(url.charAt(end)) >= 0);
+    }
+
     /** The first value of a header, or {@code null}. */
     @Nullable
     String header(String name);

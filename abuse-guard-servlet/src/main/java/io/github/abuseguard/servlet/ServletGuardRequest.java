@@ -356,11 +356,47 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
     public String targetOrigin() {
         String scheme = request.getScheme();
         int port = request.getServerPort();
-        boolean defaultPort = port <= 0
+        String origin = scheme + "://" + request.getServerName();
+        return defaultPort(scheme, port) ? origin : origin + ":" + port;
+    }
+
+    /** As {@link #targetOrigin()} compares it, in place: no origin is made for a same-origin read's {@code Referer}. */
+    @Override
+    public boolean isTargetOriginPage(String url) {
+        String scheme = request.getScheme();
+        String host = request.getServerName();
+        int port = request.getServerPort();
+        if (!url.startsWith(scheme) || !url.startsWith("://", scheme.length())) {
+            return false;
+        }
+        int at = scheme.length() + 3;
+        if (!url.startsWith(host, at)) {
+            return false;
+        }
+        at += host.length();
+        if (!defaultPort(scheme, port)) {
+            // ":" and the port as targetOrigin writes it: decimal, no leading zero
+            if (at >= url.length() || url.charAt(at) != ':') {
+                return false;
+            }
+            int digits = at + 1;
+            long value = 0;
+            at = digits;
+            while (at < url.length() && at - digits < 6 && url.charAt(at) >= '0' && url.charAt(at) <= '9') {
+                value = value * 10 + (url.charAt(at) - '0');
+                at++;
+            }
+            if (at == digits || value != port || (url.charAt(digits) == '0' && at - digits > 1)) {
+                return false;
+            }
+        }
+        return at == url.length() || "/?#".indexOf(url.charAt(at)) >= 0;
+    }
+
+    private static boolean defaultPort(String scheme, int port) {
+        return port <= 0
                 || ("http".equalsIgnoreCase(scheme) && port == 80)
                 || ("https".equalsIgnoreCase(scheme) && port == 443);
-        String origin = scheme + "://" + request.getServerName();
-        return defaultPort ? origin : origin + ":" + port;
     }
 
     /** On Tomcat without decoding a value seen on a recent request again: see {@link TomcatHeaders}. */

@@ -70,6 +70,70 @@ class ServletGuardRequestTest {
         assertThat(asked).as("times the application was asked").hasValue(1);
     }
 
+    /**
+     * A same-origin read's {@code Referer} is compared with the request's origin in place: exactly as
+     * {@code targetOrigin()} would compare, for every scheme, host and port and every near miss.
+     */
+    @Test
+    void aPageOfTheTargetOriginIsRecognisedInPlaceExactlyAsItsOriginTextWould() {
+        String[][] servers = {
+            {"http", "shop.example", "80"}, {"https", "shop.example", "443"}, {"http", "shop.example", "8080"},
+            {"https", "shop.example", "8443"}, {"http", "127.0.0.1", "9"}, {"http", "[::1]", "0"}
+        };
+        String[] tails = {
+            "",
+            "/",
+            "/a/b?c#d",
+            "?q",
+            "#f",
+            ":",
+            ":80",
+            ":443",
+            ":8080",
+            ":08080",
+            ":8080/x",
+            ":80800",
+            ":8443/p",
+            ":9",
+            ":90",
+            ":09/",
+            ".clone.example/",
+            "@evil.example/",
+            "x/",
+            "/../"
+        };
+        String[] heads = {"http://", "https://", "HTTP://", "http:/", "http:///", "ftp://"};
+        String[] hosts = {"shop.example", "SHOP.example", "shop.exampl", "127.0.0.1", "[::1]", "evil.example"};
+        int pages = 0;
+        for (String[] server : servers) {
+            HttpServletRequest request = mock(HttpServletRequest.class);
+            when(request.getScheme()).thenReturn(server[0]);
+            when(request.getServerName()).thenReturn(server[1]);
+            when(request.getServerPort()).thenReturn(Integer.parseInt(server[2]));
+            ServletGuardRequest adapted = new ServletGuardRequest(
+                    request,
+                    new ServletGuardRequest.Options(ClientResolver.peerOnly(), RouteTable.empty(), 1024, true));
+            String origin = adapted.targetOrigin();
+            for (String head : heads) {
+                for (String host : hosts) {
+                    for (String tail : tails) {
+                        String url = head + host + tail;
+                        int end = origin.length();
+                        boolean expected =
+                                url.startsWith(origin) && (url.length() == end || "/?#".indexOf(url.charAt(end)) >= 0);
+                        assertThat(adapted.isTargetOriginPage(url))
+                                .as(url + " on " + origin)
+                                .isEqualTo(expected);
+                        pages += expected ? 1 : 0;
+                    }
+                }
+            }
+        }
+        assertThat(pages)
+                .as("the table holds pages of every origin, not only near misses")
+                .isGreaterThan(20);
+    }
+
     @Test
     void presentHeadersAreFoundWhateverTheirCase() {
         Map<String, String> headers = new LinkedHashMap<>();
