@@ -195,7 +195,7 @@ public final class CrossSiteRequests {
         if (ownOrigins != null) {
             return ownOrigins.test(value) ? null : PROXIED_REFUSAL;
         }
-        String target = request.targetOrigin();
+        String target = null;
         boolean proxiesNamed = request.proxiesNamed();
         if (proxiesNamed && !request.client().viaTrustedProxy()) {
             // no proxy of the site's forwarded it: the target is the Host the peer sent, not what a forwarding header
@@ -210,8 +210,8 @@ public final class CrossSiteRequests {
             if (host != null && !host.isBlank()) {
                 target = "http://" + host.trim();
             }
-        } else if (value.equals(target)) {
-            return null; // the site's own page, spelt as the target: no parsing, no more headers read
+        } else if (request.isTargetOriginPage(value) && isOriginOnly(value)) {
+            return null; // the site's own page, spelt as the target: no parsing, no text made, no more headers read
         }
         if (request.client().viaTrustedProxy() || (!proxiesNamed && forwarded(request))) {
             // a proxy of the site's own may rewrite Host, scheme and port: a trusted one, or, where none is named, one
@@ -219,7 +219,7 @@ public final class CrossSiteRequests {
             return null;
         }
         WebOrigin origin = WebOrigin.ofOriginHeader(value);
-        WebOrigin own = WebOrigin.ofOriginHeader(target);
+        WebOrigin own = WebOrigin.ofOriginHeader(target == null ? request.targetOrigin() : target);
         // the host alone: a TLS-terminating or port-mapping front keeps it (review83 F4); a development server's page
         // on localhost proxying to 127.0.0.1 is one machine (review83 F3)
         return origin == null
@@ -228,6 +228,17 @@ public final class CrossSiteRequests {
                         || (loopback(origin.host()) && loopback(own.host()))
                 ? null
                 : PROXIED_REFUSAL;
+    }
+
+    /** Whether {@code value} ends at its authority: no path, query or fragment follows {@code scheme://}. */
+    private static boolean isOriginOnly(String value) {
+        int authority = value.indexOf("://");
+        for (int i = authority < 0 ? 0 : authority + 3; i < value.length(); i++) {
+            if ("/?#".indexOf(value.charAt(i)) >= 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
