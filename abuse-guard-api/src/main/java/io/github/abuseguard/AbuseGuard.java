@@ -338,7 +338,7 @@ public final class AbuseGuard implements AutoCloseable {
         if (refusal != null
                 && (plan != null || mayBeWatched(request.method(), request.path()))
                 && !anyAllowsCrossSite(request)) {
-            if (!monitoredRoute && mode != Mode.MONITOR && !crossSiteRequests.isMonitored()) {
+            if (!monitoredRoute && crossSiteMode() == Mode.ENFORCE) {
                 publish(request, CrossSiteRequests.NAME, GuardEvent.Kind.DENY, refusal, null);
                 return Evaluation.of(refusal, 0, null, refusal.hints(), 0, plan);
             }
@@ -1399,6 +1399,28 @@ public final class AbuseGuard implements AutoCloseable {
         throw new IllegalArgumentException("not a guard of this engine: " + guard.name());
     }
 
+    /**
+     * The mode of the cross-site check ({@link CrossSiteRequests}), which refuses before any guard: its configured
+     * one ({@code abuse-guard.cross-site.mode}) or the one switched live under the name
+     * {@value CrossSiteRequests#NAME}, and {@link Mode#MONITOR} under an engine-wide monitor. Whether it refuses
+     * anything at all is {@link #checksCrossSiteRequests()}.
+     */
+    public Mode crossSiteMode() {
+        if (mode == Mode.MONITOR) {
+            return Mode.MONITOR;
+        }
+        Mode switched = modeOverrides.isEmpty() ? null : modeOverrides.get(CrossSiteRequests.NAME);
+        if (switched != null) {
+            return switched;
+        }
+        return crossSiteRequests.isMonitored() ? Mode.MONITOR : Mode.ENFORCE;
+    }
+
+    /** Whether the engine checks cross-site requests at all: not under {@code cross-site.enabled: false}. */
+    public boolean checksCrossSiteRequests() {
+        return crossSiteRequests.checks();
+    }
+
     private Mode modeOf(GuardSlot slot, String rule) {
         if (modeOverrides.isEmpty()) {
             return slot.mode;
@@ -1447,7 +1469,22 @@ public final class AbuseGuard implements AutoCloseable {
             }
         }
         if (named == null) {
-            throw new IllegalArgumentException("no guard named '" + guard + "'");
+            if (guard.equals(CrossSiteRequests.NAME) && checksCrossSiteRequests()) {
+                if (rule != null && !rule.isEmpty()) {
+                    throw new IllegalArgumentException("the cross-site check has no rules: leave 'rule' out");
+                }
+                return guard; // the check before the guards, switched as a whole (user68 F1)
+            }
+            List<String> names = new ArrayList<>();
+            for (GuardSlot slot : slots) {
+                names.add(slot.guard.name());
+            }
+            if (checksCrossSiteRequests()) {
+                names.add(CrossSiteRequests.NAME);
+            }
+            // user68 F3: "email" (the property section) for the guard named disposable-email
+            throw new IllegalArgumentException(
+                    "no guard named '" + guard + "'; the guards: " + String.join(", ", names));
         }
         if (rule == null || rule.isEmpty()) {
             return guard;
@@ -1513,8 +1550,7 @@ public final class AbuseGuard implements AutoCloseable {
         if (refusal == null) {
             return null;
         }
-        boolean enforced =
-                mode != Mode.MONITOR && !crossSiteRequests.isMonitored() && !monitored(plan(request), request);
+        boolean enforced = crossSiteMode() == Mode.ENFORCE && !monitored(plan(request), request);
         return reported(request, refusal, enforced) ? refusal : null;
     }
 

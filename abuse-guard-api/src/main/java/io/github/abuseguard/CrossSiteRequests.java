@@ -112,6 +112,11 @@ public final class CrossSiteRequests {
         return allowedOrigins == null ? this : new CrossSiteRequests(allowedOrigins, true, ownOrigins);
     }
 
+    /** Whether any request is refused (or, monitored, reported): all but {@link #allowed()}. */
+    boolean checks() {
+        return allowedOrigins != null;
+    }
+
     /** Whether refusals are only reported. */
     boolean isMonitored() {
         return monitored;

@@ -38,6 +38,8 @@ public class AbuseGuardEndpoint {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("mode", lower(engine.mode()));
         report.put("failurePolicy", lower(engine.failurePolicy()));
+        // the check before the guards: refusing under a guard's monitor mode unless its own says otherwise (user68 F1)
+        report.put("crossSiteMode", engine.checksCrossSiteRequests() ? lower(engine.crossSiteMode()) : "off");
         report.put("riskThreshold", engine.riskThreshold());
         List<Map<String, Object>> guards = new ArrayList<>();
         List<Map<String, Object>> rules = new ArrayList<>();

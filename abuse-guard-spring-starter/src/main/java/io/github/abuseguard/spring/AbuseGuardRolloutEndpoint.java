@@ -1,6 +1,7 @@
 package io.github.abuseguard.spring;
 
 import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.CrossSiteRequests;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.Mode;
 import java.util.LinkedHashMap;
@@ -32,6 +33,11 @@ public class AbuseGuardRolloutEndpoint {
         Map<String, String> modes = new LinkedHashMap<>();
         for (Guard guard : engine.guards()) {
             modes.put(guard.name(), lower(engine.modeOf(guard)));
+        }
+        if (engine.checksCrossSiteRequests()) {
+            // the check before the guards has a mode of its own, which a guard's monitor mode leaves refusing (user68
+            // F1)
+            modes.put(CrossSiteRequests.NAME, lower(engine.crossSiteMode()));
         }
         view.put("modes", modes);
         Map<String, String> switched = new LinkedHashMap<>();

@@ -97,7 +97,7 @@ final class UnknownSettingFailureAnalyzer extends AbstractFailureAnalyzer<Unboun
         Class<? extends Record> section = starterSection(first);
         if (section != null) {
             if (end >= path.length()) {
-                return null;
+                return value.isBlank() ? emptySection(name) : null;
             }
             int from = end + 1;
             String second = path.substring(from, segmentEnd(path, from));
@@ -111,10 +111,17 @@ final class UnknownSettingFailureAnalyzer extends AbstractFailureAnalyzer<Unboun
         }
         try {
             AbuseGuardSettings.bind(Map.of(name, value));
-            return null; // the plain binder knows it: Spring Boot's own report says why it was left unbound
+            // the plain binder knows it: an empty section's key is left unbound by Spring Boot's binder, whose own
+            // report says only that (user68 F2); for anything else that report says why
+            return value.isBlank() ? emptySection(name) : null;
         } catch (InvalidSettingException e) {
             return e.getMessage();
         }
+    }
+
+    private static String emptySection(String name) {
+        return name + ": an empty section (a key with nothing under it, or an empty value): remove the key to keep"
+                + " its defaults, or give it its properties";
     }
 
     private static String unknown(String key, String token, List<String> known) {

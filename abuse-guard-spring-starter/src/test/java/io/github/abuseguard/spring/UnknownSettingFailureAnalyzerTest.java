@@ -90,8 +90,13 @@ class UnknownSettingFailureAnalyzerTest {
     }
 
     @Test
-    void aStarterSectionWithoutAPropertyIsLeftToSpringBootsReport() {
+    void anEmptySectionIsReportedAsOneAndAValueInPlaceOfASectionIsLeftToSpringBootsReport() {
+        // user68 F2: YAML's `filter:` with nothing under it, a starter section and a core one alike
         assertThat(UnknownSettingFailureAnalyzer.problem("abuse-guard.filter", ""))
+                .startsWith("abuse-guard.filter: an empty section");
+        assertThat(UnknownSettingFailureAnalyzer.problem("abuse-guard.email", " "))
+                .startsWith("abuse-guard.email: an empty section");
+        assertThat(UnknownSettingFailureAnalyzer.problem("abuse-guard.filter", "on"))
                 .isNull();
     }
 }
