@@ -130,6 +130,25 @@ class RequestBodyTest {
                 .containsExactly("J\u00fcrgen");
     }
 
+    /**
+     * probe68b F1: Spring's Jackson converter (spring-web 7.0.9, {@code AbstractJacksonHttpMessageConverter.ENCODINGS})
+     * counts US-ASCII among the charsets Jackson detects from the bytes, so the demo opens an account for a UTF-8 or
+     * UTF-16 body declared {@code charset=US-ASCII}; the guard decodes it as strict US-ASCII and refuses it 400.
+     */
+    @Test
+    void aBodyDeclaredUsAsciiIsReadAsSpringReadsIt() {
+        byte[] utf8 = "{\"name\":\"J\u00fcrgen\",\"email\":\"ann@gmail.com\"}".getBytes(StandardCharsets.UTF_8);
+        assertThat(body("application/json; charset=US-ASCII", utf8)
+                        .field("/email")
+                        .values())
+                .containsExactly("ann@gmail.com");
+        byte[] utf16 = "{\"email\":\"ann@gmail.com\"}".getBytes(StandardCharsets.UTF_16LE);
+        assertThat(body("application/json; charset=US-ASCII", utf16)
+                        .field("/email")
+                        .values())
+                .containsExactly("ann@gmail.com");
+    }
+
     @Test
     void bytesTheDeclaredCharsetCannotDecodeAreMalformed() {
         byte[] bytes = "{\"name\":\"J\u00fcrgen\",\"email\":\"bot@yopmail.com\"}".getBytes(StandardCharsets.ISO_8859_1);

@@ -22,8 +22,13 @@ import org.jspecify.annotations.Nullable;
 public final class ContentType {
 
     private static final ContentType NONE = new ContentType("", null, false);
+    /**
+     * The charsets whose JSON Jackson reads from the bytes: Unicode, and US-ASCII, which Spring's Jackson converter
+     * reads so too (probe68b F1: a UTF-8 body declared {@code charset=US-ASCII} was refused, the application took it).
+     */
     private static final Set<String> UNICODE =
-            Set.of("UTF-8", "UTF-16", "UTF-16BE", "UTF-16LE", "UTF-32", "UTF-32BE", "UTF-32LE");
+            Set.of("UTF-8", "UTF-16", "UTF-16BE", "UTF-16LE", "UTF-32", "UTF-32BE", "UTF-32LE", "US-ASCII");
+
     private static final Map<Charset, Boolean> ASCII_TRANSPARENT = new ConcurrentHashMap<>();
 
     private final String type;
@@ -131,7 +136,7 @@ public final class ContentType {
 
     /**
      * Whether JSON in this charset is read from its bytes with Jackson's own UTF-8/16/32 detection, as
-     * Spring's Jackson converter reads it whatever Unicode charset is declared, rather than through a
+     * Spring's Jackson converter reads it whatever Unicode charset (or US-ASCII) is declared, rather than through a
      * decoder of the declared charset.
      */
     public static boolean isUnicode(Charset charset) {
