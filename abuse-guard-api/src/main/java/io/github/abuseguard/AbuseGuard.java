@@ -1550,7 +1550,12 @@ public final class AbuseGuard implements AutoCloseable {
         if (refusal == null) {
             return null;
         }
-        boolean enforced = crossSiteMode() == Mode.ENFORCE && !monitored(plan(request), request);
+        MethodPlan plan = plan(request);
+        if (exempt(plan == null ? null : plan.route, request) || anyAllowsCrossSite(request)) {
+            // as decide() answers a watched route: an exempt path, or an origin a rule lets in (review115 F1)
+            return null;
+        }
+        boolean enforced = crossSiteMode() == Mode.ENFORCE && !monitored(plan, request);
         return reported(request, refusal, enforced) ? refusal : null;
     }
 
