@@ -817,7 +817,33 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                 .withTimeout(RedisURI.DEFAULT_TIMEOUT_DURATION) // left out of toString()
                 .build()
                 .toString();
-        return base + (base.contains("?") ? "&" : "?") + "timeout=" + commandTimeout.toMillis() + "ms";
+        return withPort(base, uri) + (base.contains("?") ? "&" : "?") + "timeout=" + commandTimeout.toMillis() + "ms";
+    }
+
+    /**
+     * {@code described} with the port after the host where Lettuce's {@code toString()} leaves the default one out
+     * (user68 F6: {@code redis://127.0.0.1:6379} was logged as {@code redis://127.0.0.1}); a socket or Sentinel URI as
+     * it is.
+     */
+    private static String withPort(String described, RedisURI uri) {
+        String host = uri.getHost();
+        if (host == null || uri.getSocket() != null || !uri.getSentinels().isEmpty()) {
+            return described;
+        }
+        int authority = described.indexOf("://");
+        int at = described.indexOf('@', authority + 3);
+        int start = described.indexOf(host, at >= 0 ? at + 1 : authority + 3);
+        if (authority < 0 || start < 0) {
+            return described;
+        }
+        int end = start + host.length();
+        if (end < described.length() && described.charAt(end) == ']') {
+            end++; // an IPv6 literal in brackets
+        }
+        if (end < described.length() && described.charAt(end) == ':') {
+            return described; // the port is there
+        }
+        return described.substring(0, end) + ":" + uri.getPort() + described.substring(end);
     }
 
     private static void configure(RedisClient client, Duration commandTimeout, Duration connectTimeout) {

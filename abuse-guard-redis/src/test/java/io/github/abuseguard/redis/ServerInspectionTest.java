@@ -112,6 +112,24 @@ class ServerInspectionTest {
     }
 
     @Test
+    void theLogNameShowsTheDefaultPortToo() {
+        // user68 F6: redis://127.0.0.1:6379 was logged as redis://127.0.0.1
+        for (String[] given : new String[][] {
+            {"redis://127.0.0.1:6379", "redis://127.0.0.1:6379?timeout=200ms"},
+            {"redis://127.0.0.1", "redis://127.0.0.1:6379?timeout=200ms"},
+            {"redis://:pw@10.0.0.5/2", "@10.0.0.5:6379/2?timeout=200ms"},
+            {"rediss://cache.example:6390", "rediss://cache.example:6390?timeout=200ms"}
+        }) {
+            try (RedisStateStore store = RedisStateStore.builder()
+                    .uri(given[0])
+                    .commandTimeout(Duration.ofMillis(200))
+                    .build()) {
+                assertThat(store.description()).as(given[0]).endsWith(given[1]);
+            }
+        }
+    }
+
+    @Test
     void theSocketsKeepAliveSoThatAPeerGoneWithoutAResetIsDropped() {
         io.lettuce.core.SocketOptions socket = RedisStateStore.socketOptions(Duration.ofSeconds(1));
         assertThat(socket.isKeepAlive()).isTrue();
