@@ -1856,12 +1856,17 @@ public final class AbuseGuard implements AutoCloseable {
         /**
          * Adds a guard in the given mode.
          *
-         * @throws IllegalArgumentException if a guard of the same name was added already, or the engine
-         *     holds {@value #MAX_GUARDS} guards already
+         * @throws IllegalArgumentException if a guard of the same name was added already, the guard is named
+         *     {@value CrossSiteRequests#NAME}, or the engine holds {@value #MAX_GUARDS} guards already
          */
         public Builder guard(Guard guard, Mode mode) {
             Objects.requireNonNull(guard, "guard");
             Objects.requireNonNull(mode, "mode");
+            if (guard.name().equals(CrossSiteRequests.NAME)) {
+                // the check before the guards reports and is switched live by that name
+                throw new IllegalArgumentException(
+                        "'" + CrossSiteRequests.NAME + "' is the cross-site check's name:" + " give the guard another");
+            }
             if (!names.add(guard.name())) {
                 throw new IllegalArgumentException("a guard named '" + guard.name() + "' was added already");
             }

@@ -55,6 +55,48 @@ class ModeSwitchTest {
         assertThat(engine.modeOf(TWO_RULES)).isEqualTo(Mode.MONITOR);
     }
 
+    /**
+     * user68 F1: the cross-site check is switched live by its name, as a guard is; a guard of one's own cannot take
+     * that name (its switch would switch the check too), and a name no guard has is answered with the names there are.
+     */
+    @Test
+    void theCrossSiteCheckIsSwitchedByItsNameWhichNoGuardMayTake() {
+        AbuseGuard engine = AbuseGuard.builder().guard(TWO_RULES).build();
+        assertThat(engine.crossSiteMode()).isEqualTo(Mode.ENFORCE);
+
+        engine.switchMode(CrossSiteRequests.NAME, null, Mode.MONITOR);
+
+        assertThat(engine.crossSiteMode()).isEqualTo(Mode.MONITOR);
+        assertThat(engine.modeOf(TWO_RULES)).as("no guard switched with it").isEqualTo(Mode.ENFORCE);
+        engine.clearMode(CrossSiteRequests.NAME, null);
+        assertThat(engine.crossSiteMode()).isEqualTo(Mode.ENFORCE);
+        assertThatThrownBy(() -> engine.switchMode("email", null, Mode.MONITOR))
+                .hasMessage("no guard named 'email'; the guards: trap, cross-site");
+
+        Guard namedLikeTheCheck = new Guard() {
+            @Override
+            public String name() {
+                return CrossSiteRequests.NAME;
+            }
+
+            @Override
+            public Decision check(GuardRequest request) {
+                return Decision.allow();
+            }
+        };
+        assertThatThrownBy(() -> AbuseGuard.builder().guard(namedLikeTheCheck))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cross-site check's name");
+        AbuseGuard unchecked = AbuseGuard.builder()
+                .guard(TWO_RULES)
+                .crossSiteRequests(CrossSiteRequests.allowed())
+                .build();
+        assertThat(unchecked.checksCrossSiteRequests()).isFalse();
+        assertThatThrownBy(() -> unchecked.switchMode(CrossSiteRequests.NAME, null, Mode.MONITOR))
+                .as("no check to switch")
+                .hasMessage("no guard named 'cross-site'; the guards: trap");
+    }
+
     @Test
     void aGuardSwitchedToMonitorStopsRefusingAndComesBackWhenCleared() {
         AbuseGuard engine = AbuseGuard.builder().guard(TWO_RULES).build();
