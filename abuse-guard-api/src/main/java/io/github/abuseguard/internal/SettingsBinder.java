@@ -45,6 +45,8 @@ public final class SettingsBinder {
 
     private static final Pattern BARE_NUMBER = Pattern.compile("[+-]?\\d+");
     private static final Pattern TOKEN = Pattern.compile("([^.\\[\\]]+)|\\[([^\\]]*)\\]");
+    /** A list index as written in the canonical form: no sign, no leading zero. */
+    private static final Pattern LIST_INDEX = Pattern.compile("0|[1-9]\\d*");
 
     private SettingsBinder() {}
 
@@ -305,14 +307,21 @@ public final class SettingsBinder {
         Matcher matcher = TOKEN.matcher(path);
         int expected = 0;
         while (matcher.find()) {
-            if (matcher.start() != expected && path.charAt(expected) != '.') {
+            // the canonical form only: a name after a dot (none before the first), an index right after what it
+            // indexes; a doubled dot or a name glued to `]` was bound as if canonical, beside the canonical spelling
+            // of the same setting, so neither the duplicate check nor the binder told (probe69a F3)
+            boolean name = matcher.group(1) != null;
+            boolean canonical = !name || tokens.isEmpty()
+                    ? matcher.start() == expected
+                    : matcher.start() == expected + 1 && path.charAt(expected) == '.';
+            if (!canonical) {
                 throw new InvalidSettingException(fullKey, "malformed property name");
             }
-            tokens.add(matcher.group(1) != null ? matcher.group(1) : "[" + matcher.group(2) + "]");
+            tokens.add(name ? matcher.group(1) : "[" + matcher.group(2) + "]");
             expected = matcher.end();
             ends.add(fullKey.length() - path.length() + expected);
         }
-        if (tokens.isEmpty()) {
+        if (tokens.isEmpty() || expected != path.length()) {
             throw new InvalidSettingException(fullKey, "malformed property name");
         }
         Object target = root;
@@ -622,8 +631,13 @@ public final class SettingsBinder {
         if (!token.startsWith("[")) {
             throw new InvalidSettingException(key, "'" + token + "' must be a list index such as [0]");
         }
+        String digits = unbracket(token);
+        if (!LIST_INDEX.matcher(digits).matches()) {
+            // [00] and [+0] are [0] to a number parser but another key to the duplicate check (probe69a F2)
+            throw new InvalidSettingException(key, "'" + token + "' is not a list index: write [0], [1], ...");
+        }
         try {
-            int index = Integer.parseInt(unbracket(token));
+            int index = Integer.parseInt(digits);
             if (index < 0 || index > 999) {
                 throw new InvalidSettingException(key, "list index must be between 0 and 999");
             }

@@ -77,9 +77,10 @@ public final class SettingsFile {
     }
 
     /**
-     * Refuses a file that holds no setting, or settings but none under {@code abuse-guard.}: the file is abuse-guard's alone, so
-     * a root misspelt ({@code abuse_guard:}, {@code abuseGuard:}), left out, or given a value ({@code
-     * abuse-guard: 5}) would otherwise bind no rule at all, silently (probe46d F4).
+     * Refuses a file that holds no setting, or a setting outside {@code abuse-guard.}: the file is abuse-guard's alone,
+     * so a root misspelt ({@code abuse_guard:}, {@code abuseGuard:}), left out, or given a value ({@code
+     * abuse-guard: 5}) would otherwise bind no rule at all, silently (probe46d F4), and a section indented out of the
+     * root, or a second root beside it, would hold rules nothing reads (probe69a F1).
      */
     private static void requireOwnSettings(String location, Map<String, String> flat) {
         String prefix = AbuseGuardSettings.PREFIX + ".";
@@ -90,12 +91,25 @@ public final class SettingsFile {
                     + AbuseGuardSettings.PREFIX
                     + ":, or leave the file out for the defaults");
         }
-        if (flat.keySet().stream().anyMatch(key -> key.startsWith(prefix))) {
-            return;
+        if (flat.keySet().stream().noneMatch(key -> key.startsWith(prefix))) {
+            throw new IllegalArgumentException("abuse-guard configuration '" + location + "' holds no " + prefix
+                    + "* setting: its keys start "
+                    + flat.keySet().stream().limit(3).toList()
+                    + "; write every setting under " + AbuseGuardSettings.PREFIX + ":");
         }
-        throw new IllegalArgumentException("abuse-guard configuration '" + location + "' holds no " + prefix
-                + "* setting: its keys start " + flat.keySet().stream().limit(3).toList()
-                + "; write every setting under " + AbuseGuardSettings.PREFIX + ":");
+        // one key under the root let every other root through unread (probe69a F1: `rate-limit:` at the root by an
+        // indentation slip, or a second root spelt `abuse_guard:`, started the filter without the rules they held)
+        List<String> foreign = flat.keySet().stream()
+                .filter(key -> !key.startsWith(prefix))
+                .sorted()
+                .limit(3)
+                .toList();
+        if (!foreign.isEmpty()) {
+            throw new IllegalArgumentException("abuse-guard configuration '" + location + "' holds settings outside "
+                    + AbuseGuardSettings.PREFIX + ": " + foreign + "; the file is abuse-guard's alone: write every"
+                    + " setting under " + AbuseGuardSettings.PREFIX + ": (check the indentation of a section that"
+                    + " should be under it)");
+        }
     }
 
     private static @Nullable String variable(String name) {

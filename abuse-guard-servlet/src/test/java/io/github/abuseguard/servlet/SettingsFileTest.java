@@ -434,7 +434,6 @@ class SettingsFileTest {
                 abuse-guard.rate-limit.rules.api.paths=/api/${API_VERSION}/**
                 abuse-guard.rate-limit.rules.api.limits[0].capacity=10
                 abuse-guard.rate-limit.rules.api.limits[0].period=1m
-                not-ours=${NOT_SET}
                 """);
 
         assertThat(SettingsFile.load(file.toString(), getClass().getClassLoader(), Map.of("API_VERSION", "v2")::get)
