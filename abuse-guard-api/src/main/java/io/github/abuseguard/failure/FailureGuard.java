@@ -1542,7 +1542,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 }
                 keys.add(RuleKeys.standIn(clientKey));
                 if (surge != null) {
-                    surge.trust(clientKey);
+                    surge.trust(clientKey, now);
                 }
             }
             // The key as bans() lists it on a shared store, by its digest, when it names others (a user name): the

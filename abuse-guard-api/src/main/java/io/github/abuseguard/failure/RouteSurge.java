@@ -290,11 +290,19 @@ final class RouteSurge {
      * mode and is no longer remembered for starting the route's mode. An IPv6 /64 is not: its site (the /48) holds
      * other clients, which the operator did not name.
      */
-    void trust(String clientKey) {
+    void trust(String clientKey, long nowMillis) {
         distrustedClients.liftEverywhere(clientKey);
         if (IpAddresses.site(clientKey).equals(clientKey)) {
             sites.exit(clientKey);
             starters.forget(clientKey);
+            // and its failures of the window forgotten: the next one heard by an instance that did not put the site in
+            // its mode (and so does not remember doing it) read them and put it there again, on every instance
+            // (probe69b F1: one wrong password after an unban, 15 minutes of site-under-attack again)
+            String window = clientKey + '@' + Math.floorDiv(nowMillis, windowMillis);
+            long counted = siteFailures.get(window);
+            if (counted > 0) {
+                siteFailures.add(window, -counted);
+            }
         }
     }
 

@@ -189,6 +189,41 @@ class FailureGuardTest {
     }
 
     /**
+     * probe69b F1: an operator's unban took the address out of its site's mode, but the site's failures of the
+     * current window stayed counted; the instance that had put the site in its mode remembers that in memory and did
+     * not put it there again, but the next failure heard by any other instance did, at once, on every instance (the
+     * demo over three instances: one wrong Actuator password or sign-in after the unban, 15 minutes of 429
+     * site-under-attack again).
+     */
+    @Test
+    void anUnbanThroughOneInstanceIsNotUndoneByTheNextFailureThroughAnother() {
+        FailureRule rule =
+                login().maxRetry(100).underAttack(surge(Action.REJECT)).build();
+        FailureGuard first = guard(rule);
+        FailureGuard second = guard(rule);
+        AbuseGuard one = engine(first);
+        AbuseGuard two = engine(second);
+        for (int i = 0; i < 30; i++) {
+            exchange(one, login("198.51.100.60", "victim" + i), 401);
+        }
+        assertThat(exchange(two, login("198.51.100.60", "someone"), 401).reason())
+                .as("its site is under attack, on both instances")
+                .isEqualTo("site-under-attack");
+
+        first.lift("198.51.100.60", "198.51.100.60");
+
+        assertThat(exchange(two, login("198.51.100.60", "typo"), 401).isAllow())
+                .as("lifted on the other instance too")
+                .isTrue();
+        assertThat(exchange(one, login("198.51.100.60", "someone"), 401).isAllow())
+                .as("one failure after the lift does not put the site under attack again")
+                .isTrue();
+        assertThat(exchange(two, login("198.51.100.60", "someone"), 401).isAllow())
+                .as("nor on the instance that heard it")
+                .isTrue();
+    }
+
+    /**
      * probe55a F1: a failure counts toward the mode only once its answer is heard, so a burst of guesses from fresh
      * addresses, all in flight at once, was decided before any of them counted: 105 of 400 reached the handler at
      * 100 in parallel (each held 5 s by the tarpit). At most the failures that start the mode are in flight at once
