@@ -378,6 +378,9 @@ public final class SettingsBinder {
                     if ((value == null || value.isBlank()) && holdsNamedProperties(rawClass(property.type()))) {
                         return; // nothing set in it, such as a YAML map whose entries are all commented out
                     }
+                    if (target instanceof Draft draft && property instanceof ComponentProperty component) {
+                        draft.setOnce(fullKey, component.component().getName());
+                    }
                     property.set(fullKey, target, convert(fullKey, value, property.type()));
                     return;
                 }
@@ -689,6 +692,8 @@ public final class SettingsBinder {
         private final Class<?> type;
         private final @Nullable Record seed;
         private final Map<String, @Nullable Object> values = new LinkedHashMap<>();
+        /** The key that set each component's value, to refuse a second key that sets it too. */
+        private final Map<String, String> setBy = new java.util.HashMap<>();
 
         Draft(Class<?> type, @Nullable Record seed) {
             this.type = type;
@@ -707,6 +712,18 @@ public final class SettingsBinder {
             known.sort(null);
             throw new InvalidSettingException(
                     key, "unknown property '" + token + "'" + Spelling.suggestion(token, known));
+        }
+
+        /**
+         * Notes that {@code key} sets the component: a second key that sets it, spelt otherwise somewhere along its path
+         * ({@code limits[0].capacity} and {@code Limits[0].capacity}, {@code under-attack.x} and {@code underAttack.x}),
+         * is one setting given twice, of which the later would silently win (review117 F2).
+         */
+        void setOnce(String key, String component) {
+            String earlier = setBy.putIfAbsent(component, key);
+            if (earlier != null && !earlier.equals(key)) {
+                throw new InvalidSettingException(key, "sets what '" + earlier + "' sets: one setting given twice");
+            }
         }
 
         /** The component's value so far, made mutable where binding goes on below it. */

@@ -77,8 +77,8 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
 
     /**
      * The indexes of {@link #rules} in the order a request is charged: the per-client rules keyed by what the
-     * client does not write in its body (its address, a header) as added, then those keyed by a body field
-     * (a user name), then the global ones, so that a request refused by a per-client rule never reaches a
+     * client does not choose (its address, a header) as added, then those keyed by a body field or a name it sends
+     * for someone else (a user name, also a Basic one), then the global ones, so that a request refused by a per-client rule never reaches a
      * global bucket, and one refused by its address's rule writes no bucket under the name it sends (probe44b
      * F2: one address's refused logins naming new users evicted another address's spent bucket).
      */
@@ -125,7 +125,10 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
         for (int pass = 0; pass < 3; pass++) {
             for (int i = 0; i < rules.length; i++) {
                 boolean global = rules[i].global;
-                boolean chosen = rules[i].rule.keyResolver().readsBody();
+                // what the client writes for a value of its choosing: a body field, or a name it sends for someone
+                // else (a Basic user name, review117 F4)
+                KeyResolver key = rules[i].rule.keyResolver();
+                boolean chosen = key.readsBody() || key.namesOthers();
                 if (pass == 0 ? !global && !chosen : pass == 1 ? !global && chosen : global) {
                     order[next++] = i;
                 }

@@ -100,7 +100,7 @@ public final class SettingsFile {
         // one key under the root let every other root through unread (probe69a F1: `rate-limit:` at the root by an
         // indentation slip, or a second root spelt `abuse_guard:`, started the filter without the rules they held)
         List<String> foreign = flat.keySet().stream()
-                .filter(key -> !key.startsWith(prefix))
+                .filter(key -> !key.startsWith(prefix) && !key.startsWith(TEMPLATE_PREFIX))
                 .sorted()
                 .limit(3)
                 .toList();
@@ -108,9 +108,15 @@ public final class SettingsFile {
             throw new IllegalArgumentException("abuse-guard configuration '" + location + "' holds settings outside "
                     + AbuseGuardSettings.PREFIX + ": " + foreign + "; the file is abuse-guard's alone: write every"
                     + " setting under " + AbuseGuardSettings.PREFIX + ": (check the indentation of a section that"
-                    + " should be under it)");
+                    + " should be under it; a YAML template kept for anchors goes under a root key starting x-)");
         }
     }
+
+    /**
+     * A root key of this prefix holds a YAML template the settings refer to by anchor ({@code x-limit: &limit {...}}, as
+     * Compose files keep theirs), not settings: left unread (review117 F1).
+     */
+    private static final String TEMPLATE_PREFIX = "x-";
 
     private static @Nullable String variable(String name) {
         String property = System.getProperty(name);
@@ -257,8 +263,15 @@ public final class SettingsFile {
 
     private static void flatten(String prefix, Object node, Map<String, String> into) {
         if (node instanceof Map<?, ?> map) {
-            map.forEach(
-                    (key, value) -> flatten(prefix.isEmpty() ? String.valueOf(key) : prefix + "." + key, value, into));
+            map.forEach((key, value) -> {
+                String name = String.valueOf(key);
+                // a key in brackets (`"[login.v2]":`, a name holding a dot) joins without a dot, as Spring's YAML
+                // reader joins it (review117 F1)
+                flatten(
+                        prefix.isEmpty() ? name : name.startsWith("[") ? prefix + name : prefix + "." + name,
+                        value,
+                        into);
+            });
         } else if (node instanceof List<?> list && !list.isEmpty()) {
             for (int i = 0; i < list.size(); i++) {
                 flatten(prefix + "[" + i + "]", list.get(i), into);

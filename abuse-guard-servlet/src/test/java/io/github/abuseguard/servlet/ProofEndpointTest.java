@@ -9,6 +9,11 @@ import io.github.abuseguard.config.InvalidSettingException;
 import io.github.abuseguard.failure.FailureGuard;
 import io.github.abuseguard.failure.FailureRule;
 import io.github.abuseguard.failure.UnderAttack;
+import io.github.abuseguard.origin.OriginGuard;
+import io.github.abuseguard.origin.OriginRule;
+import io.github.abuseguard.ratelimit.Limit;
+import io.github.abuseguard.ratelimit.RateLimitGuard;
+import io.github.abuseguard.ratelimit.RateLimitRule;
 import io.github.abuseguard.store.Histories;
 import io.github.abuseguard.store.LocalStateStore;
 import java.io.IOException;
@@ -18,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -282,6 +288,53 @@ class ProofEndpointTest {
 
         assertThat(own.statusCode()).as("the site's own page proves as before").isEqualTo(204);
         assertThat(history.has(CLIENT)).isTrue();
+    }
+
+    /**
+     * review115 F1: the proof's cross-site check asked the policy alone, so a front end an origin rule over {@code /**}
+     * lets into every watched route was refused the proof; it is refused as a watched route is, not more.
+     */
+    @Test
+    void aFrontEndAnOriginRuleListsProvesAsItCallsAWatchedRoute() throws Exception {
+        String partner = "https://partner.example";
+        try (AbuseGuard partnered = AbuseGuard.builder()
+                        .guard(OriginGuard.of(List.of(OriginRule.builder("front-ends")
+                                .path("/**")
+                                .allowOrigin(partner)
+                                .build())))
+                        .guard(RateLimitGuard.builder()
+                                .store(store)
+                                .rule(RateLimitRule.builder("orders")
+                                        .path("/app/**")
+                                        .limit(Limit.of(100, Duration.ofHours(1)))
+                                        .build())
+                                .build())
+                        .build();
+                TestServer site = new TestServer(AbuseGuardFilter.builder()
+                        .engine(partnered)
+                        .proof("/abuse-guard/proof", 8, Duration.ofMinutes(2), "this site's proof secret")
+                        .build())) {
+            java.util.function.Function<String, HttpRequest.Builder> fromPartner =
+                    path -> HttpRequest.newBuilder(site.uri(path))
+                            .header("Origin", partner)
+                            .header("Sec-Fetch-Site", "cross-site")
+                            .header("Sec-Fetch-Mode", "cors")
+                            .header("Sec-Fetch-Dest", "empty")
+                            .header("Content-Type", "application/x-www-form-urlencoded");
+            HttpResponse<String> watched =
+                    site.send(fromPartner.apply("/app/orders").POST(HttpRequest.BodyPublishers.ofString("item=1")));
+            assertThat(watched.statusCode())
+                    .as("control: the watched route lets the listed origin in")
+                    .isEqualTo(200);
+
+            Matcher asked = CHALLENGE.matcher(site.get("/abuse-guard/proof").body());
+            assertThat(asked.find()).isTrue();
+            String form = "challenge=" + asked.group(1) + "&nonce=" + ProofSolver.nonce(asked.group(1), 8);
+            HttpResponse<String> proved =
+                    site.send(fromPartner.apply("/abuse-guard/proof").POST(HttpRequest.BodyPublishers.ofString(form)));
+
+            assertThat(proved.statusCode()).as(proved.body()).isEqualTo(204);
+        }
     }
 
     private HttpResponse<String> post(String form) throws IOException, InterruptedException {
