@@ -306,16 +306,30 @@ public final class OriginGuard extends RuleGuard<OriginRule> {
         }
         boolean listed = false;
         for (OriginRule rule : rules()) {
+            List<OriginPattern> bound = rule.originsOfApiKey(request.header(rule.apiKeyHeader()));
             if (rule.appliesTo(method, request)) {
-                List<OriginPattern> bound = rule.originsOfApiKey(request.header(rule.apiKeyHeader()));
                 if (bound != null ? matchesAny(bound, origin) : rule.listed(origin)) {
                     listed = true;
                 } else if (!monitored.test(rule.name())) {
                     return false;
                 }
+            } else if (bound != null && matchesAny(bound, origin) && onPathsOf(rule, request)) {
+                // a key bound to its partner's origins is that partner's on every method of the rule's paths: its
+                // widget's reads passed no more than its writes did (user69 F1: POST 201, GET 403 cross-site-request)
+                listed = true;
             }
         }
         return listed;
+    }
+
+    /** Whether the request's path is one of the rule's, whatever its method: asked as each method the rule watches. */
+    private static boolean onPathsOf(OriginRule rule, GuardRequest request) {
+        for (String watched : rule.methods()) {
+            if (rule.appliesTo(watched, request)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -214,6 +214,16 @@ public class AbuseGuardFilter implements Filter {
         return setup().engine;
     }
 
+    /**
+     * The resolver that keys this filter's clients, as its settings made it ({@code client.*}): an operator lifting
+     * an address's ban gives {@code FailureGuard.lift} the address's key from {@link ClientResolver#keyOf} (user69 F2:
+     * a default resolver keyed {@code ::1} by its /64 where the settings' {@code ipv6-prefix-length: 48} keyed it by
+     * its /48, and the lift matched nothing).
+     */
+    public ClientResolver clientResolver() {
+        return setup().requests.clientResolver();
+    }
+
     @Override
     public void doFilter(ServletRequest servletRequest, ServletResponse servletResponse, FilterChain chain)
             throws IOException, ServletException {
