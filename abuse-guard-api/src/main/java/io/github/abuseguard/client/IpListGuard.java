@@ -173,8 +173,9 @@ public final class IpListGuard implements Guard, AutoCloseable {
                             path + " line " + lineNumber + ": more than " + MAX_ENTRIES + " entries");
                 }
                 try {
-                    IpRange range = IpRange.parse(entry);
-                    ranges.add(range);
+                    List<IpRange> named = IpRange.listEntry(entry);
+                    IpRange range = named.get(0);
+                    ranges.addAll(named);
                     if (range.holdsBroadPublicSpace()) {
                         broad.add("line " + lineNumber + ": '" + entry + "'");
                     }
@@ -356,7 +357,7 @@ public final class IpListGuard implements Guard, AutoCloseable {
         /** @throws IllegalArgumentException if a value is not a CIDR block or address */
         public Builder allow(String... cidrs) {
             for (String cidr : cidrs) {
-                allow.add(IpRange.parse(cidr));
+                allow.addAll(IpRange.listEntry(cidr));
             }
             return this;
         }
@@ -364,7 +365,7 @@ public final class IpListGuard implements Guard, AutoCloseable {
         /** @throws IllegalArgumentException if a value is not a CIDR block or address */
         public Builder deny(String... cidrs) {
             for (String cidr : cidrs) {
-                deny.add(IpRange.parse(cidr));
+                deny.addAll(IpRange.listEntry(cidr));
             }
             return this;
         }

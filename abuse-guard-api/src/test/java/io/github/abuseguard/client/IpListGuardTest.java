@@ -60,6 +60,25 @@ class IpListGuardTest {
                 .isFalse();
     }
 
+    /**
+     * probe70a F1: the reverse of probe48b F6. A host that comes over 6to4, Teredo or an IPv4-compatible address is
+     * keyed by its IPv4 address (one client, one bucket, one ban), but a list entry written in those forms stays an
+     * IPv6 block: the same host calling natively from its IPv4 address is not denied.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+        "2002:c633:6408::/48, 198.51.100.8",
+        "::198.51.100.13, 198.51.100.13",
+        "2001:0:4136:e378:8000:63bf:39cc:9bf0, 198.51.100.15"
+    })
+    void aDenyEntryWrittenAsTheIpv6NetworkAnIpv4HostOwnsDeniesThatHost(String entry, String host) {
+        IpListGuard denying = IpListGuard.builder().deny(entry).build();
+
+        assertThat(denying.check(from(host)).isDeny())
+                .as("%s is keyed as %s, and is denied by %s only over IPv6", host, host, entry)
+                .isTrue();
+    }
+
     @Test
     void aMalformedLineInADenyFileFailsStartUpNamingThePropertyTheFileAndTheLine() throws Exception {
         Path file = dir.resolve("deny.txt");
