@@ -5,6 +5,7 @@ import io.github.abuseguard.Action;
 import io.github.abuseguard.BodyField;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Evaluation;
+import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardListener;
 import io.github.abuseguard.GuardRule;
 import io.github.abuseguard.Mode;
@@ -170,8 +171,33 @@ public class AbuseGuardFilter implements Filter {
         if (settings.engine().enabled()) {
             UnmappedRulePaths.warnAgainstRoutes(FilterAssembly.rulePaths(settings), added.routes);
             filter.routesChecked = true;
+            filter.announce(settings);
         }
         return filter;
+    }
+
+    /**
+     * One INFO line of what the settings made: the engine's mode, each guard with its rules, the browser proof's path
+     * (user69 F5: with a correct file nothing said the filter was on, nor which rules it had loaded).
+     */
+    private void announce(AbuseGuardSettings settings) {
+        StringBuilder guards = new StringBuilder();
+        for (Guard guard : setup.engine.guards()) {
+            List<String> rules = guard.describe().rules().stream()
+                    .map(io.github.abuseguard.GuardDescription.Rule::name)
+                    .toList();
+            guards.append(guards.length() == 0 ? "" : ", ")
+                    .append(guard.name())
+                    .append(rules.isEmpty() ? "" : rules.toString());
+        }
+        log.info(
+                "abuse-guard is on in {} mode: {}{}",
+                setup.engine.mode().name().toLowerCase(Locale.ROOT),
+                guards,
+                settings.section(ProofSettings.class).enabled()
+                        ? "; browser proof at "
+                                + settings.section(ProofSettings.class).path()
+                        : "");
     }
 
     @Override

@@ -48,6 +48,17 @@ class FilterSettingsWarningsTest {
     }
 
     @Test
+    void aStartedFilterSaysInOneLineWhatItsSettingsMade() {
+        // user69 F5: with a correct file nothing said the filter was on, nor which rules it had loaded
+        assertThat(startUp(withLoginRule("abuse-guard.proof.enabled", "true")))
+                .contains("INFO")
+                .contains("abuse-guard is on in enforce mode: ")
+                .contains("rate-limit[login]")
+                .contains("; browser proof at /abuse-guard/proof");
+        assertThat(startUp("abuse-guard.enabled", "false")).doesNotContain("abuse-guard is on");
+    }
+
+    @Test
     void abuseGuardSwitchedOffIsAWarning() {
         assertThat(startUp("abuse-guard.enabled", "false"))
                 .contains("WARN")
