@@ -83,7 +83,7 @@ public final class IpRange {
     /**
      * An IP list's entry: the block as written and, where it names one IPv4 host in an IPv6 form that embeds it (a
      * 6to4 {@code /48} or longer, a single Teredo address, an IPv4-compatible {@code ::a.b.c.d}, or such a block of
-     * {@code /96} or longer), that host or block too. A client on such an address is keyed by the host and the lists
+     * {@code /104} or longer), that host or block too. A client on such an address is keyed by the host and the lists
      * match it by the host, so the entry is the host's (probe70a F1: a deny entry {@code 2002:c633:6408::/48} denied
      * the 6to4 address and let {@code 198.51.100.8} itself through). Wider blocks stay as written: {@code 2002::/16}
      * as IPv4 would be every IPv4 client.
@@ -99,7 +99,8 @@ public final class IpRange {
         boolean sixToFour = address[0] == 0x20 && address[1] == 0x02;
         boolean teredo = address[0] == 0x20 && address[1] == 0x01 && address[2] == 0 && address[3] == 0;
         int prefix = range.prefixLength;
-        boolean host = sixToFour ? prefix >= 48 : teredo ? prefix == 128 : prefix >= 96;
+        // an IPv4-compatible block at least an IPv4 /8: ::16.0.0.0/100 as IPv4 would be a sixteenth of all addresses
+        boolean host = sixToFour ? prefix >= 48 : teredo ? prefix == 128 : prefix >= 96 + NARROWEST_BROAD_IPV4_PREFIX;
         byte[] embedded = host ? IpAddresses.embeddedIpv4(address) : null;
         if (embedded == null) {
             return List.of(range);
