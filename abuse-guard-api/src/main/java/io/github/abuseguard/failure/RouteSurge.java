@@ -304,8 +304,9 @@ final class RouteSurge {
                 long left = siteFailures.add(window, -counted);
                 if (left < 0) {
                     // another unban forgot them between this one's read and its add (review117 F3): forgotten, not
-                    // owed, or the site would fail that many more times unseen in the window
-                    siteFailures.add(window, -left);
+                    // owed, or the site would fail that many more times unseen in the window; each gives back only its
+                    // own overshoot, or three at once gave back the failures twice (review118 F3)
+                    siteFailures.add(window, Math.min(-left, counted));
                 }
             }
         }

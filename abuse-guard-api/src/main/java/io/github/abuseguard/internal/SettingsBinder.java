@@ -71,8 +71,7 @@ public final class SettingsBinder {
     /** Binds every {@code abuse-guard.*} entry of {@code properties} into {@code settings}, and returns it. */
     public static AbuseGuardSettings bind(Map<String, String> properties, AbuseGuardSettings settings) {
         String prefix = AbuseGuardSettings.PREFIX + ".";
-        // lists this binding started: a list bound by index replaces its default whole, as Spring's binder does
-        Set<Object> started = Collections.newSetFromMap(new IdentityHashMap<>());
+        Binding started = new Binding();
         // record sections are bound into drafts, built once every property is in
         Map<String, Draft> drafts = new LinkedHashMap<>();
         Draft engine = new Draft(EngineSettings.class, settings.engine());
@@ -101,13 +100,37 @@ public final class SettingsBinder {
         return settings;
     }
 
+    /** What one binding has done so far, across its keys. */
+    private static final class Binding {
+        /** The lists it started: a list bound by index replaces its default whole, as Spring's binder does. */
+        final Set<Object> lists = Collections.newSetFromMap(new IdentityHashMap<>());
+        /** The key that wrote each value, by the record, list or map holding it and the value's slot there. */
+        private final Map<Object, Map<String, String>> writers = new IdentityHashMap<>();
+
+        /**
+         * Notes that {@code key} writes the value in {@code slot} of {@code container} (a record's component, a list's
+         * index, a map's key): a second key that writes it, spelt otherwise somewhere along its path
+         * ({@code limits[0].capacity} and {@code Limits[0].capacity}, {@code rules.login.paths[0]} and
+         * {@code Rules.login.paths[0]}, {@code api-keys.k1} and {@code apiKeys.k1}, {@code rules.login} and
+         * {@code rules[login]}), is one setting given twice, of which the later would silently win (review117 F2,
+         * review118 F1).
+         */
+        void write(Object container, String slot, String key) {
+            String earlier = writers.computeIfAbsent(container, c -> new java.util.HashMap<>())
+                    .putIfAbsent(slot, key);
+            if (earlier != null && !earlier.equals(key)) {
+                throw new InvalidSettingException(key, "sets what '" + earlier + "' sets: one setting given twice");
+            }
+        }
+    }
+
     /** Binds one key into the section it falls in, the longest section name that prefixes it, or the root. */
     private static void bindOne(
             AbuseGuardSettings settings,
             String fullKey,
             String path,
             String value,
-            Set<Object> started,
+            Binding started,
             Map<String, Draft> drafts,
             Draft engine) {
         String longest = null;
@@ -300,7 +323,7 @@ public final class SettingsBinder {
     }
 
     private static void bindOne(
-            Object root, String fullKey, String path, String value, List<String> moreKnown, Set<Object> started) {
+            Object root, String fullKey, String path, String value, List<String> moreKnown, Binding started) {
         List<String> tokens = new ArrayList<>();
         // where each token ends in fullKey, to name the property a token belongs to
         List<Integer> ends = new ArrayList<>();
@@ -336,6 +359,7 @@ public final class SettingsBinder {
                 Type valueType = typeArgument(targetType, 1);
                 if (last) {
                     if (rawClass(valueType) == List.class || rawClass(valueType) == String.class) {
+                        started.write(entries, mapKey, fullKey);
                         entries.put(mapKey, convert(fullKey, value, valueType));
                         return;
                     }
@@ -358,6 +382,7 @@ public final class SettingsBinder {
                     items.add(null);
                 }
                 if (last) {
+                    started.write(items, String.valueOf(index), fullKey);
                     items.set(index, convert(fullKey, value, itemType));
                     return;
                 }
@@ -378,8 +403,8 @@ public final class SettingsBinder {
                     if ((value == null || value.isBlank()) && holdsNamedProperties(rawClass(property.type()))) {
                         return; // nothing set in it, such as a YAML map whose entries are all commented out
                     }
-                    if (target instanceof Draft draft && property instanceof ComponentProperty component) {
-                        draft.setOnce(fullKey, component.component().getName());
+                    if (property instanceof ComponentProperty component) {
+                        started.write(target, component.component().getName(), fullKey);
                     }
                     property.set(fullKey, target, convert(fullKey, value, property.type()));
                     return;
@@ -396,10 +421,10 @@ public final class SettingsBinder {
                     next = instantiate(fullKey, property.type());
                     property.set(fullKey, target, next);
                 }
-                if (next instanceof List<?> && !started.contains(next)) {
+                if (next instanceof List<?> && !started.lists.contains(next)) {
                     next = new ArrayList<>();
                     property.set(fullKey, target, next);
-                    started.add(next);
+                    started.lists.add(next);
                 }
                 target = next;
                 targetType = property.type();
@@ -692,8 +717,6 @@ public final class SettingsBinder {
         private final Class<?> type;
         private final @Nullable Record seed;
         private final Map<String, @Nullable Object> values = new LinkedHashMap<>();
-        /** The key that set each component's value, to refuse a second key that sets it too. */
-        private final Map<String, String> setBy = new java.util.HashMap<>();
 
         Draft(Class<?> type, @Nullable Record seed) {
             this.type = type;
@@ -712,18 +735,6 @@ public final class SettingsBinder {
             known.sort(null);
             throw new InvalidSettingException(
                     key, "unknown property '" + token + "'" + Spelling.suggestion(token, known));
-        }
-
-        /**
-         * Notes that {@code key} sets the component: a second key that sets it, spelt otherwise somewhere along its path
-         * ({@code limits[0].capacity} and {@code Limits[0].capacity}, {@code under-attack.x} and {@code underAttack.x}),
-         * is one setting given twice, of which the later would silently win (review117 F2).
-         */
-        void setOnce(String key, String component) {
-            String earlier = setBy.putIfAbsent(component, key);
-            if (earlier != null && !earlier.equals(key)) {
-                throw new InvalidSettingException(key, "sets what '" + earlier + "' sets: one setting given twice");
-            }
         }
 
         /** The component's value so far, made mutable where binding goes on below it. */

@@ -117,6 +117,18 @@ public final class OriginRule extends GuardRule {
         return key == null ? null : apiKeyOrigins.get(key);
     }
 
+    /** Whether some API key of the rule is bound to {@code origin}. */
+    boolean bindsKeyTo(WebOrigin origin) {
+        for (List<OriginPattern> bound : apiKeyOrigins.values()) {
+            for (OriginPattern pattern : bound) {
+                if (pattern.matches(origin)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     boolean listed(WebOrigin origin) {
         for (OriginPattern pattern : allowedOrigins) {
             if (pattern.matches(origin)) {

@@ -131,6 +131,13 @@ final class ProofEndpoint {
                 }
                 // its mark is gone (evicted, a store restarted): its next proof writes again (probe45c F6)
                 recentVouches.forget(client.client().key());
+                Decision crossSite = engine.crossSiteRefusal(client);
+                if (crossSite != null) {
+                    // another site's page made the visitor's browser send it: refused as such, not counted as the
+                    // visitor's own want of a proof (probe70b F1: eight images put a visitor atop the most-denied)
+                    refuseUnread(request, response, client, crossSite);
+                    return true;
+                }
                 if (!engine.refusesBeforeGuards(client, proofRequired, requiredMode)) {
                     return false;
                 }

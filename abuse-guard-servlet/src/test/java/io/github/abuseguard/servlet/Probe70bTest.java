@@ -1,0 +1,132 @@
+package io.github.abuseguard.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.GuardEvent;
+import io.github.abuseguard.GuardListener;
+import io.github.abuseguard.Mode;
+import io.github.abuseguard.origin.MissingOriginPolicy;
+import io.github.abuseguard.origin.OriginGuard;
+import io.github.abuseguard.origin.OriginRule;
+import io.github.abuseguard.ratelimit.Limit;
+import io.github.abuseguard.ratelimit.RateLimitGuard;
+import io.github.abuseguard.ratelimit.RateLimitRule;
+import io.github.abuseguard.store.LocalStateStore;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/** probe70b: the origin-bound API key's cross-site pass (user69 F1) and the cross-site check on proof-required routes. */
+class Probe70bTest {
+    private static final String WIDGET = "https://widget.example";
+
+    /**
+     * F2: a browser sends the widget's GET with its X-Api-Key only after a CORS preflight (X-Api-Key is no
+     * CORS-safelisted header), and the preflight carries the header's name, never its value. On a route a rule watches
+     * on every method (a rate limit without methods, as the demo's gift cards), the preflight is refused
+     * cross-site-request, so the read README says the widget's browser makes past the cross-site check is never sent.
+     */
+    @Test
+    void theWidgetsPreflightForItsKeyedReadPasses() throws Exception {
+        LocalStateStore store = LocalStateStore.builder().maximumKeys(1_000).build();
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(OriginGuard.of(List.of(OriginRule.builder("api")
+                        .path("/api/**")
+                        .missing(MissingOriginPolicy.FLAG, 40)
+                        .bindApiKey("widget-key-123", List.of(WIDGET))
+                        .build())))
+                .guard(RateLimitGuard.builder()
+                        .store(store)
+                        .rule(RateLimitRule.builder("giftcards")
+                                .path("/api/giftcards/**")
+                                .limit(Limit.of(100, Duration.ofHours(1)))
+                                .build())
+                        .build())
+                .mode(Mode.ENFORCE)
+                .build();
+        try (TestServer server =
+                new TestServer(AbuseGuardFilter.builder().engine(engine).build())) {
+            HttpResponse<String> read = server.send(fromWidget(server, "/api/giftcards/AAAA")
+                    .header("X-Api-Key", "widget-key-123")
+                    .GET());
+            assertThat(read.statusCode())
+                    .as("control: the keyed read itself passes: %s", read.body())
+                    .isEqualTo(200);
+
+            for (String method : List.of("GET", "POST")) {
+                HttpResponse<String> preflight = server.send(fromWidget(server, "/api/giftcards/AAAA")
+                        .header("Access-Control-Request-Method", method)
+                        .header("Access-Control-Request-Headers", "x-api-key")
+                        .method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+                assertThat(preflight.statusCode())
+                        .as(
+                                "the preflight of the widget's keyed %s, which a browser sends first: %s",
+                                method, preflight.body())
+                        .isNotEqualTo(403);
+            }
+        } finally {
+            engine.close();
+        }
+    }
+
+    /**
+     * F1: another site's page (an image) makes a visitor without a proof request a proof-required route. README: such a
+     * request is refused before any guard as cross-site-request, reported under guard cross-site, and does not count
+     * against the visitor in the most-denied clients; it is refused and reported as the visitor's proof-required
+     * denial (guard proof), which the most-denied clients count.
+     */
+    @Test
+    void anotherSitesImageOnAProofRequiredRouteIsACrossSiteRefusal() throws Exception {
+        List<String> events = new CopyOnWriteArrayList<>();
+        GuardListener recorder = new GuardListener() {
+            @Override
+            public void onEvent(GuardEvent event) {
+                events.add(event.kind() + " " + event.guard() + "/"
+                        + event.decision().reason());
+            }
+        };
+        LocalStateStore store = LocalStateStore.builder().maximumKeys(1_000).build();
+        AbuseGuard engine = AbuseGuard.builder()
+                .listener(recorder)
+                .guard(RateLimitGuard.builder()
+                        .store(store)
+                        .rule(RateLimitRule.builder("scores")
+                                .path("/api/scores/**")
+                                .methods("GET")
+                                .limit(Limit.of(600, Duration.ofMinutes(1)))
+                                .build())
+                        .build())
+                .build();
+        try (TestServer server = new TestServer(AbuseGuardFilter.builder()
+                .engine(engine)
+                .store(store)
+                .proof("/abuse-guard/proof", 6, Duration.ofMinutes(2), "this site's proof secret")
+                .requireProof(List.of("/api/scores/**"), Duration.ofHours(24), Mode.ENFORCE)
+                .build())) {
+            HttpResponse<String> image = server.send(HttpRequest.newBuilder(server.uri("/api/scores/chess"))
+                    .header("Sec-Fetch-Site", "cross-site")
+                    .header("Sec-Fetch-Mode", "no-cors")
+                    .header("Sec-Fetch-Dest", "image")
+                    .header("Referer", "https://evil.example/")
+                    .GET());
+            assertThat(image.statusCode()).isEqualTo(403);
+            assertThat(events)
+                    .as("another site's image is the cross-site check's refusal, not the visitor's proof-required one")
+                    .containsExactly("DENY cross-site/cross-site-request");
+        } finally {
+            engine.close();
+        }
+    }
+
+    private static HttpRequest.Builder fromWidget(TestServer server, String path) {
+        return HttpRequest.newBuilder(server.uri(path))
+                .header("Origin", WIDGET)
+                .header("Sec-Fetch-Site", "cross-site")
+                .header("Sec-Fetch-Mode", "cors")
+                .header("Sec-Fetch-Dest", "empty");
+    }
+}
