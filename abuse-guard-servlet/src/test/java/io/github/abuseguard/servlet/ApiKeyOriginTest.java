@@ -17,18 +17,17 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * review118 F2: 34fda9a5 lets a request carrying an origin-bound API key pass the cross-site check on every method, as
- * User69ApiKeyOriginGetTest shows with a GET sent as no browser sends it. X-Api-Key is not a CORS-safelisted header:
- * a browser asks a preflight first, and a preflight never carries the key's value (only its name, in
- * Access-Control-Request-Headers). The preflight is refused 403 cross-site-request, for GET as for POST, so the
- * widget's browser reads (and writes) nothing; README: "the widget's browser reads /api/** with its key from its
- * origin past the cross-site check as it writes there".
+ * user69 F1 (the report's F3 in its test): README's origin example binds an API key to a widget's origin ("this key may only be used from these
+ * origins"). The widget's browser POST with that key passes the cross-site check, its GET of the same route is
+ * refused 403 cross-site-request: an origin rule protects POST, PUT, PATCH and DELETE only, and the cross-site check
+ * takes a key's origins "for the request's method".
  */
-class Review118ApiKeyPreflightTest {
+class ApiKeyOriginTest {
     private static final String WIDGET = "https://widget.example";
 
     private final LocalStateStore store =
@@ -62,6 +61,22 @@ class Review118ApiKeyPreflightTest {
         engine.close();
     }
 
+    @Test
+    void theWidgetTheKeyIsBoundToReadsAsItWrites() throws Exception {
+        HttpResponse<String> write = server.send(fromWidget("/api/orders")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("item=1")));
+        assertThat(write.statusCode())
+                .as("control: the bound origin writes: %s", write.body())
+                .isEqualTo(200);
+
+        HttpResponse<String> read = server.send(fromWidget("/api/orders").GET());
+        assertThat(read.statusCode())
+                .as("the key's own origin reads the route it may write: %s", read.body())
+                .isEqualTo(200);
+    }
+
+    /** review118 F2: a preflight names the key's header but never carries the key; its call is checked with it. */
     @ParameterizedTest(name = "[{0}]")
     @ValueSource(strings = {"GET", "POST"})
     void theBrowsersPreflightOfAKeyedCallPasses(String method) throws Exception {
@@ -76,5 +91,14 @@ class Review118ApiKeyPreflightTest {
         assertThat(preflight.statusCode())
                 .as("the preflight a browser sends before the keyed %s: %s", method, preflight.body())
                 .isEqualTo(200);
+    }
+
+    private HttpRequest.Builder fromWidget(String path) {
+        return HttpRequest.newBuilder(server.uri(path))
+                .header("X-Api-Key", "widget-key-123")
+                .header("Origin", WIDGET)
+                .header("Sec-Fetch-Site", "cross-site")
+                .header("Sec-Fetch-Mode", "cors")
+                .header("Sec-Fetch-Dest", "empty");
     }
 }
