@@ -174,12 +174,11 @@ public final class IpListGuard implements Guard, AutoCloseable {
                 }
                 try {
                     List<IpRange> named = IpRange.listEntry(entry);
-                    IpRange range = named.get(0);
                     ranges.addAll(named);
-                    if (range.holdsBroadPublicSpace()) {
+                    if (named.stream().anyMatch(IpRange::holdsBroadPublicSpace)) {
                         broad.add("line " + lineNumber + ": '" + entry + "'");
                     }
-                    SettingsAssembler.warnIfWidened(path + " line " + lineNumber, entry, range);
+                    SettingsAssembler.warnIfWidened(path + " line " + lineNumber, entry, named.get(0));
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException(path + " line " + lineNumber + ": " + e.getMessage(), e);
                 }

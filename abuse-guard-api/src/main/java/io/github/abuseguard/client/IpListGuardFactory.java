@@ -42,7 +42,8 @@ public final class IpListGuardFactory extends AbstractGuardFactory<IpListSetting
             at.check("allow[" + i + "]", () -> builder.allow(cidr));
             IpRange range = IpRange.parse(cidr);
             SettingsAssembler.warnIfWidened(at.child("allow[" + i + "]").toString(), cidr, range);
-            if (range.holdsBroadPublicSpace()) {
+            if (IpRange.listEntry(cidr).stream().anyMatch(IpRange::holdsBroadPublicSpace)) {
+                // the IPv4 block an IPv4-compatible entry names too (review119 F3: ::203.0.0.0/104 is 203.0.0.0/8)
                 // a warning, as routes.exempt=/** is: the same protection off, yet a rollout may mean it (cfg24 F2)
                 log.warn(
                         "{}: '{}' spans public address space: every client in it is exempt from every guard",

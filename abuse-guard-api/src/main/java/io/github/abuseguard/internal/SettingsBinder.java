@@ -122,6 +122,20 @@ public final class SettingsBinder {
                 throw new InvalidSettingException(key, "sets what '" + earlier + "' sets: one setting given twice");
             }
         }
+
+        /**
+         * Notes that {@code key} sets an item of the list in {@code slot} of {@code container}, reached as {@code
+         * list}: the list set whole by another key, or by index under another spelling of its path, is one setting
+         * given twice ({@code api-keys.k1=...} beside {@code apiKeys.k1[0]=...}: review119 F2). Written under the list's
+         * own spelling, so its items by one spelling never clash.
+         */
+        void index(Object container, String slot, String list, String key) {
+            String earlier = writers.computeIfAbsent(container, c -> new java.util.HashMap<>())
+                    .putIfAbsent(slot, list);
+            if (earlier != null && !earlier.equals(list)) {
+                throw new InvalidSettingException(key, "sets what '" + earlier + "' sets: one setting given twice");
+            }
+        }
     }
 
     /** Binds one key into the section it falls in, the longest section name that prefixes it, or the root. */
@@ -366,6 +380,9 @@ public final class SettingsBinder {
                     throw new InvalidSettingException(fullKey, "'" + mapKey + "' needs properties of its own");
                 }
                 Object next = entries.computeIfAbsent(mapKey, k -> instantiate(fullKey, valueType));
+                if (next instanceof List<?>) {
+                    started.index(entries, mapKey, fullKey.substring(0, ends.get(i)), fullKey);
+                }
                 if (next instanceof Record current) {
                     next = new Draft(current.getClass(), current);
                     entries.put(mapKey, next);
@@ -425,6 +442,9 @@ public final class SettingsBinder {
                     next = new ArrayList<>();
                     property.set(fullKey, target, next);
                     started.lists.add(next);
+                }
+                if (next instanceof List<?> && property instanceof ComponentProperty component) {
+                    started.index(target, component.component().getName(), fullKey.substring(0, ends.get(i)), fullKey);
                 }
                 target = next;
                 targetType = property.type();

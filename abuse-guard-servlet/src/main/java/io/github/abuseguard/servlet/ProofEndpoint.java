@@ -131,7 +131,12 @@ final class ProofEndpoint {
                 }
                 // its mark is gone (evicted, a store restarted): its next proof writes again (probe45c F6)
                 recentVouches.forget(client.client().key());
-                Decision crossSite = engine.crossSiteRefusal(client);
+                // only where the proof refuses: a monitored proof refuses nothing, and the cross-site check of a route
+                // no
+                // rule names is none (review119 F1, F4)
+                Decision crossSite = requiredMode == Mode.MONITOR || engine.mode() == Mode.MONITOR
+                        ? null
+                        : engine.crossSiteRefusal(client);
                 if (crossSite != null) {
                     // another site's page made the visitor's browser send it: refused as such, not counted as the
                     // visitor's own want of a proof (probe70b F1: eight images put a visitor atop the most-denied)
