@@ -134,4 +134,17 @@ class FilterSettingsWarningsTest {
         assertThat(startUp(withLoginRule("abuse-guard.routes.exempt", "/health", "abuse-guard.routes.monitor", "/x")))
                 .doesNotContain("WARN");
     }
+
+    /**
+     * review119 F3: since c5907e20 / 8c2cc0d1 an IPv4-compatible allow entry ::203.0.0.0/104 exempts the IPv4 /8 203.0.0.0/8
+     * from every guard, but the broad-space warning is asked of the IPv6 /104 as written, so the /8 written this way
+     * is exempt without the warning 203.0.0.0/8 itself gets.
+     */
+    @Test
+    void anIpv4CompatibleAllowEntryNamingAnIpv4SlashEightWarnsAsTheSlashEightDoes() {
+        String plain = startUp(withLoginRule("abuse-guard.ip-lists.allow[0]", "203.0.0.0/8"));
+        assertThat(plain).as("control").contains("spans public address space");
+        assertThat(startUp(withLoginRule("abuse-guard.ip-lists.allow[0]", "::203.0.0.0/104")))
+                .contains("spans public address space");
+    }
 }

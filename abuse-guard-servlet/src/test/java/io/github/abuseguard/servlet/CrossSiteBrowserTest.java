@@ -20,8 +20,12 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
-/** probe70b: the origin-bound API key's cross-site pass (user69 F1) and the cross-site check on proof-required routes. */
-class Probe70bTest {
+/**
+ * The cross-site check as browsers meet it: an origin-bound API key's preflight (probe70b F2), and requests to
+ * proof-required routes, refused as cross-site where the proof is enforced and only reported where it is monitored
+ * (probe70b F1, review119 F1, F4).
+ */
+class CrossSiteBrowserTest {
     private static final String WIDGET = "https://widget.example";
 
     /**
@@ -128,5 +132,103 @@ class Probe70bTest {
                 .header("Sec-Fetch-Site", "cross-site")
                 .header("Sec-Fetch-Mode", "cors")
                 .header("Sec-Fetch-Dest", "empty");
+    }
+
+    /**
+     * F1: the proof trialled in monitor mode (proof.mode: monitor) on a route no guard rule names. README: the
+     * cross-site check refuses what another site's page sends "to a route some rule names"; a monitored proof only
+     * reports. 1a43dc00 asks the cross-site check first in refuseUnproved, whatever the route: the unproved visitor's
+     * cross-site request is now refused 403 cross-site-request where before (and for a proved visitor still) it passed.
+     */
+    @Test
+    void aMonitoredProofDoesNotRefuseCrossSiteRequestsOnARouteNoRuleNames() throws Exception {
+        List<String> events = new CopyOnWriteArrayList<>();
+        GuardListener recorder = new GuardListener() {
+            @Override
+            public void onEvent(GuardEvent event) {
+                events.add(event.kind() + " " + event.guard() + "/"
+                        + event.decision().reason());
+            }
+        };
+        LocalStateStore store = LocalStateStore.builder().maximumKeys(1_000).build();
+        AbuseGuard engine = AbuseGuard.builder()
+                .listener(recorder)
+                .guard(RateLimitGuard.builder()
+                        .store(store)
+                        .rule(RateLimitRule.builder("login")
+                                .path("/login")
+                                .limit(Limit.of(5, Duration.ofMinutes(1)))
+                                .build())
+                        .build())
+                .build();
+        try (TestServer server = new TestServer(AbuseGuardFilter.builder()
+                .engine(engine)
+                .store(store)
+                .proof("/abuse-guard/proof", 6, Duration.ofMinutes(2), "this site's proof secret")
+                .requireProof(List.of("/api/scores/**"), Duration.ofHours(24), Mode.MONITOR)
+                .build())) {
+            HttpResponse<String> image = server.send(HttpRequest.newBuilder(server.uri("/api/scores/chess"))
+                    .header("Sec-Fetch-Site", "cross-site")
+                    .header("Sec-Fetch-Mode", "no-cors")
+                    .header("Sec-Fetch-Dest", "image")
+                    .header("Referer", "https://news.example/")
+                    .GET());
+            assertThat(image.statusCode())
+                    .as("a monitored proof on a route no rule names refuses nothing: %s %s", image.body(), events)
+                    .isNotEqualTo(403);
+        } finally {
+            engine.close();
+        }
+    }
+
+    /**
+     * F4 (low): cross-site check and proof both monitored, on a watched route. refuseUnproved reports the cross-site
+     * would-deny (crossSiteRefusal), the proof lets the request on, and decide() reports the same cross-site would-deny
+     * again: one request, two would-deny cross-site reports.
+     */
+    @Test
+    void oneMonitoredCrossSiteRequestIsReportedOnce() throws Exception {
+        List<String> events = new CopyOnWriteArrayList<>();
+        GuardListener recorder = new GuardListener() {
+            @Override
+            public void onEvent(GuardEvent event) {
+                events.add(event.kind() + " " + event.guard() + "/"
+                        + event.decision().reason());
+            }
+        };
+        LocalStateStore store = LocalStateStore.builder().maximumKeys(1_000).build();
+        AbuseGuard engine = AbuseGuard.builder()
+                .listener(recorder)
+                .crossSiteRequests(
+                        io.github.abuseguard.CrossSiteRequests.refused().monitored())
+                .guard(RateLimitGuard.builder()
+                        .store(store)
+                        .rule(RateLimitRule.builder("scores")
+                                .path("/api/scores/**")
+                                .methods("GET")
+                                .limit(Limit.of(600, Duration.ofMinutes(1)))
+                                .build())
+                        .build())
+                .build();
+        try (TestServer server = new TestServer(AbuseGuardFilter.builder()
+                .engine(engine)
+                .store(store)
+                .proof("/abuse-guard/proof", 6, Duration.ofMinutes(2), "this site's proof secret")
+                .requireProof(List.of("/api/scores/**"), Duration.ofHours(24), Mode.MONITOR)
+                .build())) {
+            server.send(HttpRequest.newBuilder(server.uri("/api/scores/chess"))
+                    .header("Sec-Fetch-Site", "cross-site")
+                    .header("Sec-Fetch-Mode", "no-cors")
+                    .header("Sec-Fetch-Dest", "image")
+                    .header("Referer", "https://news.example/")
+                    .GET());
+            assertThat(events.stream()
+                            .filter(e -> e.startsWith("WOULD_DENY cross-site/"))
+                            .count())
+                    .as("%s", events)
+                    .isEqualTo(1);
+        } finally {
+            engine.close();
+        }
     }
 }

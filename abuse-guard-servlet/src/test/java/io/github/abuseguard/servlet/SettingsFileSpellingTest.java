@@ -1,0 +1,283 @@
+package io.github.abuseguard.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.abuseguard.config.AbuseGuardSettings;
+import io.github.abuseguard.ratelimit.RateLimitSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Settings files that started a filter other than the one they say, silently: keys outside the root, indexes and
+ * dots not written plainly (probe69a), one setting reached by two spellings along its path (review117, review118,
+ * review119), and the files that must still load.
+ */
+class SettingsFileSpellingTest {
+
+    @TempDir
+    Path dir;
+
+    /**
+     * probe69a F1: a root beside {@code abuse-guard:} is ignored when one other key is under it: an indentation slip
+     * that puts {@code rate-limit:} at the root, or a misspelt second root, started the filter with no rate limit
+     * (10 of 10 logins through where the file says 5).
+     */
+    @ParameterizedTest(name = "[{0}]")
+    @ValueSource(
+            strings = {
+                "abuse-guard:\n  routes:\n    exempt: [/health]\nrate-limit:\n  rules:\n    login:\n"
+                        + "      paths: [/api/login]\n      limits: [{capacity: 5, period: 1m}]\n",
+                "abuse-guard:\n  routes:\n    exempt: [/health]\nabuse_guard:\n  rate-limit:\n    rules:\n"
+                        + "      login:\n        paths: [/api/login]\n        limits: [{capacity: 5, period: 1m}]\n",
+                "abuse-guard:\n  routes:\n    exempt: [/health]\nAbuse-Guard:\n  rate-limit:\n    rules:\n"
+                        + "      login:\n        paths: [/api/login]\n        limits: [{capacity: 5, period: 1m}]\n"
+            })
+    void aSecondRootBesideAbuseGuardFails(String yaml) throws Exception {
+        Path file = dir.resolve("abuse-guard.yml");
+        Files.writeString(file, yaml);
+
+        assertThatThrownBy(() -> SettingsFile.load(file))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("holds settings outside abuse-guard");
+    }
+
+    /** As F1, in a properties file: a key outside abuse-guard's is refused, placeholder or not, naming it. */
+    @ParameterizedTest(name = "[{0}]")
+    @ValueSource(strings = {"abuse-gaurd.rate-limit.rules.login.limits[0].capacity=1", "not-ours=${NOT_SET}"})
+    void aPropertiesKeyOutsideAbuseGuardFails(String extra) throws Exception {
+        Path file = dir.resolve("abuse-guard.properties");
+        Files.writeString(file, "abuse-guard.routes.exempt=/health\n" + extra + "\n");
+
+        assertThatThrownBy(() -> SettingsFile.load(file))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(extra.substring(0, extra.indexOf('=')));
+    }
+
+    /**
+     * probe69a F2: a list index spelt {@code [00]} is the binder's {@code [0]}, but not the duplicate check's: a capacity
+     * of 5 became 500 (10 of 10 through), with no start-up failure.
+     */
+    @ParameterizedTest(name = "[{0}]")
+    @ValueSource(
+            strings = {
+                "abuse-guard:\n  rate-limit:\n    rules:\n      login:\n        paths: [/api/login]\n"
+                        + "        limits:\n          - capacity: 5\n            period: 1m\n"
+                        + "        limits[00].capacity: 500\n",
+                "abuse-guard:\n  rate-limit:\n    rules:\n      login:\n        paths: [/api/login]\n"
+                        + "        limits:\n          - capacity: 5\n            period: 1m\n"
+                        + "        limits[+0].capacity: 500\n"
+            })
+    void anIndexSpeltAnotherWayIsStillTheSameSetting(String yaml) throws Exception {
+        Path file = dir.resolve("abuse-guard.yml");
+        Files.writeString(file, yaml);
+
+        assertThatThrownBy(() -> SettingsFile.load(file))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("limits[")
+                .hasMessageContaining("is not a list index");
+    }
+
+    /**
+     * probe69a F3: a key with a doubled dot ({@code limits[0]..capacity}, {@code rate-limit..rules}) or a missing one
+     * ({@code limits[0]capacity}) loads without a word; the first two replaced a capacity of 5 with 500.
+     */
+    @ParameterizedTest(name = "[{0}]")
+    @ValueSource(
+            strings = {
+                "abuse-guard.rate-limit.rules.login.limits[0]..capacity=500",
+                "abuse-guard.rate-limit..rules.login.limits[0].capacity=500",
+                "abuse-guard.rate-limit.rules.login.limits[0]capacity=500"
+            })
+    void aKeyWithADoubledOrMissingDotFails(String extra) throws Exception {
+        Path file = dir.resolve("abuse-guard.properties");
+        Files.writeString(
+                file,
+                "abuse-guard.rate-limit.rules.login.paths=/api/login\n"
+                        + "abuse-guard.rate-limit.rules.login.limits[0].capacity=5\n"
+                        + "abuse-guard.rate-limit.rules.login.limits[0].period=1m\n"
+                        + extra + "\n");
+
+        assertThatThrownBy(() -> AbuseGuardFilter.fromSettings(SettingsFile.load(file)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(extra.substring(0, extra.indexOf('=')))
+                .hasMessageContaining("malformed property name");
+    }
+
+    /**
+     * F1: a map key quoted in brackets, as Spring Boot's YAML takes a key holding a dot ({@code "[login.v2]":}), is
+     * flattened by SettingsFile as {@code rules.[login.v2]}, which the binder took before bb1a5a99 (a rule named
+     * {@code login.v2}) and now refuses as "malformed property name".
+     */
+    @Test
+    void aBracketQuotedRuleNameInYamlStillLoads() throws Exception {
+        Path file = dir.resolve("abuse-guard.yml");
+        Files.writeString(
+                file,
+                "abuse-guard:\n  rate-limit:\n    rules:\n      \"[login.v2]\":\n        paths: [/api/v2/login]\n"
+                        + "        limits: [{capacity: 5, period: 1m}]\n");
+
+        AbuseGuardSettings settings = SettingsFile.load(file);
+
+        assertThat(settings.section(RateLimitSettings.class).rules()).containsOnlyKeys("login.v2");
+    }
+
+    /**
+     * F2: a spelling of a segment before the last that the binder takes for the same property ({@code Limits},
+     * {@code LIMITS}) sets a setting beside its plain spelling, past the "set twice" check: the later wins, silently.
+     */
+    @ParameterizedTest(name = "[{0}]")
+    @ValueSource(strings = {"Limits", "LIMITS"})
+    void aNonLeafSegmentSpeltTwoWaysFails(String spelling) throws Exception {
+        Path file = dir.resolve("abuse-guard.properties");
+        Files.writeString(
+                file,
+                "abuse-guard.rate-limit.rules.login.paths=/api/login\n"
+                        + "abuse-guard.rate-limit.rules.login.limits[0].capacity=5\n"
+                        + "abuse-guard.rate-limit.rules.login.limits[0].period=1m\n"
+                        + "abuse-guard.rate-limit.rules.login." + spelling + "[0].capacity=500\n");
+
+        assertThatThrownBy(() -> SettingsFile.load(file))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("twice");
+    }
+
+    /** F2 in YAML: a nested record's name in another case, as a second mapping beside the first. */
+    @Test
+    void aNestedSectionSpeltTwoWaysInYamlFails() throws Exception {
+        Path file = dir.resolve("abuse-guard.yml");
+        Files.writeString(
+                file,
+                "abuse-guard:\n  rate-limit:\n    rules:\n      login:\n        paths: [/api/login]\n"
+                        + "        limits: [{capacity: 5, period: 1m}]\n"
+                        + "        Limits: [{capacity: 500, period: 1m}]\n");
+
+        assertThatThrownBy(() -> SettingsFile.load(file))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("twice");
+    }
+
+    /** Held (not a finding): a YAML merge key inside the block, and a --- document, load. */
+    @Test
+    void mergeKeysInsideTheBlockAndDocumentsLoad() throws Exception {
+        Path file = dir.resolve("abuse-guard.yml");
+        Files.writeString(
+                file,
+                "abuse-guard:\n  rate-limit:\n    rules:\n      login: &rule\n        paths: [/api/login]\n"
+                        + "        limits: [{capacity: 5, period: 1m}]\n"
+                        + "      signup:\n        <<: *rule\n        key: network\n"
+                        + "---\nabuse-guard:\n  routes:\n    exempt: [/health]\n");
+
+        AbuseGuardSettings settings = SettingsFile.load(file);
+
+        assertThat(settings.section(RateLimitSettings.class).rules()).containsOnlyKeys("login", "signup");
+    }
+
+    /** Probe (reported as a note): anchors kept at the root, outside the block, as a template. */
+    @Test
+    void aRootAnchorTemplateLoads() throws Exception {
+        Path file = dir.resolve("abuse-guard.yml");
+        Files.writeString(
+                file,
+                "x-limit: &limit {capacity: 5, period: 1m}\n"
+                        + "abuse-guard:\n  rate-limit:\n    rules:\n      login:\n        paths: [/api/login]\n"
+                        + "        limits: [*limit]\n");
+
+        AbuseGuardSettings settings = SettingsFile.load(file);
+
+        assertThat(settings.section(RateLimitSettings.class).rules()).containsOnlyKeys("login");
+    }
+
+    /** Held: examples' servlet file loads. */
+    @Test
+    void theServletDemoFileLoads() {
+        Path demo = Path.of("../examples/servlet-demo/src/main/resources/abuse-guard.yml");
+        assertThat(SettingsFile.load(demo)).isNotNull();
+    }
+
+    /** Held: unicode digits, whitespace in an index, a space in a leaf are refused. */
+    @ParameterizedTest(name = "[{0}]")
+    @ValueSource(
+            strings = {"limits[\u0660].capacity", "limits[0 ].capacity", "limits[ 0].capacity", "limits[0].capacity "})
+    void oddSpellingsAreRefused(String key) throws Exception {
+        Path file = dir.resolve("abuse-guard.properties");
+        Files.writeString(
+                file,
+                "abuse-guard.rate-limit.rules.login.paths=/api/login\n"
+                        + "abuse-guard.rate-limit.rules.login.limits[0].capacity=5\n"
+                        + "abuse-guard.rate-limit.rules.login.limits[0].period=1m\n"
+                        + "abuse-guard.rate-limit.rules.login." + key.replace(" ", "\\ ") + "=500\n");
+
+        assertThatThrownBy(() -> SettingsFile.load(file)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private void loadProperties(String text) throws Exception {
+        Path file = dir.resolve("abuse-guard.properties");
+        Files.writeString(file, text);
+        SettingsFile.load(file);
+    }
+
+    /** Loaded as paths [/elsewhere]: the rule no longer watches /api/login. */
+    @Test
+    void aListItemUnderASectionSpeltTwoWaysFails() throws Exception {
+        assertThatThrownBy(() -> loadProperties("abuse-guard.rate-limit.rules.login.paths[0]=/api/login\n"
+                        + "abuse-guard.rate-limit.Rules.login.paths[0]=/elsewhere\n"
+                        + "abuse-guard.rate-limit.rules.login.limits[0].capacity=5\n"
+                        + "abuse-guard.rate-limit.rules.login.limits[0].period=1m\n"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("twice");
+    }
+
+    /** Loaded as apiKeys {k1=[https://evil.example]}: the key bound to the other origin, without a word. */
+    @Test
+    void aMapEntryUnderASectionSpeltTwoWaysFails() throws Exception {
+        assertThatThrownBy(() -> loadProperties("abuse-guard.origin.rules.api.paths=/api/**\n"
+                        + "abuse-guard.origin.rules.api.api-keys.k1=https://widget.example\n"
+                        + "abuse-guard.origin.rules.api.apiKeys.k1=https://evil.example\n"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("twice");
+    }
+
+    /** A rule's name plain and in brackets (8565cb08 joins the latter as rules[login]): loaded as paths [/b]. */
+    @Test
+    void aRuleNamedPlainAndInBracketsFails() throws Exception {
+        Path file = dir.resolve("abuse-guard.yml");
+        Files.writeString(
+                file,
+                "abuse-guard:\n  rate-limit:\n    rules:\n      login:\n        paths: [/api/login]\n"
+                        + "        limits: [{capacity: 5, period: 1m}]\n"
+                        + "      \"[login]\":\n        paths: [/b]\n");
+        assertThatThrownBy(() -> SettingsFile.load(file))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("twice");
+    }
+
+    /**
+     * F2: review118 F1's check compares the writers of one slot; a list set whole under one spelling and by index under
+     * another writes different slots (the record's component, then the list's item), and the later silently wins.
+     * Loaded as apiKeys {k1=[https://evil.example]}.
+     */
+    @Test
+    void aKeysOriginsSetWholeAndByIndexUnderTwoSpellingsFails() throws Exception {
+        assertThatThrownBy(() -> loadProperties("abuse-guard.origin.rules.api.paths=/api/**\n"
+                        + "abuse-guard.origin.rules.api.api-keys.k1=https://widget.example\n"
+                        + "abuse-guard.origin.rules.api.apiKeys.k1[0]=https://evil.example\n"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("twice");
+    }
+
+    /** F2: the same for a rule's paths; loaded as paths [/elsewhere], the rule no longer watches /api/login. */
+    @Test
+    void pathsSetWholeAndByIndexUnderTwoSpellingsFails() throws Exception {
+        assertThatThrownBy(() -> loadProperties("abuse-guard.rate-limit.rules.login.paths=/api/login\n"
+                        + "abuse-guard.rate-limit.Rules.login.paths[0]=/elsewhere\n"
+                        + "abuse-guard.rate-limit.rules.login.limits[0].capacity=5\n"
+                        + "abuse-guard.rate-limit.rules.login.limits[0].period=1m\n"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("twice");
+    }
+}
