@@ -131,9 +131,8 @@ final class ProofEndpoint {
                 }
                 // its mark is gone (evicted, a store restarted): its next proof writes again (probe45c F6)
                 recentVouches.forget(client.client().key());
-                // only where the proof refuses: a monitored proof refuses nothing, and the cross-site check of a route
-                // no
-                // rule names is none (review119 F1, F4)
+                // only where the proof refuses: a monitored proof refuses nothing, and a route no rule names has no
+                // cross-site check (review119 F1, F4)
                 Decision crossSite = requiredMode == Mode.MONITOR || engine.mode() == Mode.MONITOR
                         ? null
                         : engine.crossSiteRefusal(client);
