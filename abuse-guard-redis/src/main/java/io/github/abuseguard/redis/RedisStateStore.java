@@ -831,9 +831,12 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             return described;
         }
         int authority = described.indexOf("://");
+        if (authority < 0) {
+            return described;
+        }
         int at = described.indexOf('@', authority + 3);
         int start = described.indexOf(host, at >= 0 ? at + 1 : authority + 3);
-        if (authority < 0 || start < 0) {
+        if (start < 0) {
             return described;
         }
         int end = start + host.length();

@@ -3,6 +3,7 @@ package io.github.abuseguard.servlet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.CrossSiteRequests;
 import io.github.abuseguard.GuardEvent;
 import io.github.abuseguard.GuardListener;
 import io.github.abuseguard.Mode;
@@ -85,45 +86,12 @@ class CrossSiteBrowserTest {
      */
     @Test
     void anotherSitesImageOnAProofRequiredRouteIsACrossSiteRefusal() throws Exception {
-        List<String> events = new CopyOnWriteArrayList<>();
-        GuardListener recorder = new GuardListener() {
-            @Override
-            public void onEvent(GuardEvent event) {
-                events.add(event.kind() + " " + event.guard() + "/"
-                        + event.decision().reason());
-            }
-        };
-        LocalStateStore store = LocalStateStore.builder().maximumKeys(1_000).build();
-        AbuseGuard engine = AbuseGuard.builder()
-                .listener(recorder)
-                .guard(RateLimitGuard.builder()
-                        .store(store)
-                        .rule(RateLimitRule.builder("scores")
-                                .path("/api/scores/**")
-                                .methods("GET")
-                                .limit(Limit.of(600, Duration.ofMinutes(1)))
-                                .build())
-                        .build())
-                .build();
-        try (TestServer server = new TestServer(AbuseGuardFilter.builder()
-                .engine(engine)
-                .store(store)
-                .proof("/abuse-guard/proof", 6, Duration.ofMinutes(2), "this site's proof secret")
-                .requireProof(List.of("/api/scores/**"), Duration.ofHours(24), Mode.ENFORCE)
-                .build())) {
-            HttpResponse<String> image = server.send(HttpRequest.newBuilder(server.uri("/api/scores/chess"))
-                    .header("Sec-Fetch-Site", "cross-site")
-                    .header("Sec-Fetch-Mode", "no-cors")
-                    .header("Sec-Fetch-Dest", "image")
-                    .header("Referer", "https://evil.example/")
-                    .GET());
-            assertThat(image.statusCode()).isEqualTo(403);
-            assertThat(events)
-                    .as("another site's image is the cross-site check's refusal, not the visitor's proof-required one")
-                    .containsExactly("DENY cross-site/cross-site-request");
-        } finally {
-            engine.close();
-        }
+        Answered image = image("/api/scores/**", CrossSiteRequests.refused(), Mode.ENFORCE);
+
+        assertThat(image.status()).isEqualTo(403);
+        assertThat(image.events())
+                .as("another site's image is the cross-site check's refusal, not the visitor's proof-required one")
+                .containsExactly("DENY cross-site/cross-site-request");
     }
 
     private static HttpRequest.Builder fromWidget(TestServer server, String path) {
@@ -142,43 +110,11 @@ class CrossSiteBrowserTest {
      */
     @Test
     void aMonitoredProofDoesNotRefuseCrossSiteRequestsOnARouteNoRuleNames() throws Exception {
-        List<String> events = new CopyOnWriteArrayList<>();
-        GuardListener recorder = new GuardListener() {
-            @Override
-            public void onEvent(GuardEvent event) {
-                events.add(event.kind() + " " + event.guard() + "/"
-                        + event.decision().reason());
-            }
-        };
-        LocalStateStore store = LocalStateStore.builder().maximumKeys(1_000).build();
-        AbuseGuard engine = AbuseGuard.builder()
-                .listener(recorder)
-                .guard(RateLimitGuard.builder()
-                        .store(store)
-                        .rule(RateLimitRule.builder("login")
-                                .path("/login")
-                                .limit(Limit.of(5, Duration.ofMinutes(1)))
-                                .build())
-                        .build())
-                .build();
-        try (TestServer server = new TestServer(AbuseGuardFilter.builder()
-                .engine(engine)
-                .store(store)
-                .proof("/abuse-guard/proof", 6, Duration.ofMinutes(2), "this site's proof secret")
-                .requireProof(List.of("/api/scores/**"), Duration.ofHours(24), Mode.MONITOR)
-                .build())) {
-            HttpResponse<String> image = server.send(HttpRequest.newBuilder(server.uri("/api/scores/chess"))
-                    .header("Sec-Fetch-Site", "cross-site")
-                    .header("Sec-Fetch-Mode", "no-cors")
-                    .header("Sec-Fetch-Dest", "image")
-                    .header("Referer", "https://news.example/")
-                    .GET());
-            assertThat(image.statusCode())
-                    .as("a monitored proof on a route no rule names refuses nothing: %s %s", image.body(), events)
-                    .isNotEqualTo(403);
-        } finally {
-            engine.close();
-        }
+        Answered image = image("/login", CrossSiteRequests.refused(), Mode.MONITOR);
+
+        assertThat(image.status())
+                .as("a monitored proof on a route no rule names refuses nothing: %s %s", image.body(), image.events())
+                .isNotEqualTo(403);
     }
 
     /**
@@ -188,6 +124,23 @@ class CrossSiteBrowserTest {
      */
     @Test
     void oneMonitoredCrossSiteRequestIsReportedOnce() throws Exception {
+        Answered image = image("/api/scores/**", CrossSiteRequests.refused().monitored(), Mode.MONITOR);
+
+        assertThat(image.events().stream()
+                        .filter(e -> e.startsWith("WOULD_DENY cross-site/"))
+                        .count())
+                .as("%s", image.events())
+                .isEqualTo(1);
+    }
+
+    /** What a request answered: its status, its body and the engine's events, as {@code kind guard/reason}. */
+    private record Answered(int status, String body, List<String> events) {}
+
+    /**
+     * Another site's image of {@code /api/scores/chess} sent by a visitor without a proof, where the proof is required
+     * on {@code /api/scores/**} in {@code proofMode} and a rate-limit rule watches {@code GET} on {@code rulePath}.
+     */
+    private static Answered image(String rulePath, CrossSiteRequests crossSite, Mode proofMode) throws Exception {
         List<String> events = new CopyOnWriteArrayList<>();
         GuardListener recorder = new GuardListener() {
             @Override
@@ -197,38 +150,31 @@ class CrossSiteBrowserTest {
             }
         };
         LocalStateStore store = LocalStateStore.builder().maximumKeys(1_000).build();
-        AbuseGuard engine = AbuseGuard.builder()
-                .listener(recorder)
-                .crossSiteRequests(
-                        io.github.abuseguard.CrossSiteRequests.refused().monitored())
-                .guard(RateLimitGuard.builder()
-                        .store(store)
-                        .rule(RateLimitRule.builder("scores")
-                                .path("/api/scores/**")
-                                .methods("GET")
-                                .limit(Limit.of(600, Duration.ofMinutes(1)))
+        try (AbuseGuard engine = AbuseGuard.builder()
+                        .listener(recorder)
+                        .crossSiteRequests(crossSite)
+                        .guard(RateLimitGuard.builder()
+                                .store(store)
+                                .rule(RateLimitRule.builder("watched")
+                                        .path(rulePath)
+                                        .methods("GET")
+                                        .limit(Limit.of(600, Duration.ofMinutes(1)))
+                                        .build())
                                 .build())
-                        .build())
-                .build();
-        try (TestServer server = new TestServer(AbuseGuardFilter.builder()
-                .engine(engine)
-                .store(store)
-                .proof("/abuse-guard/proof", 6, Duration.ofMinutes(2), "this site's proof secret")
-                .requireProof(List.of("/api/scores/**"), Duration.ofHours(24), Mode.MONITOR)
-                .build())) {
-            server.send(HttpRequest.newBuilder(server.uri("/api/scores/chess"))
+                        .build();
+                TestServer server = new TestServer(AbuseGuardFilter.builder()
+                        .engine(engine)
+                        .store(store)
+                        .proof("/abuse-guard/proof", 6, Duration.ofMinutes(2), "this site's proof secret")
+                        .requireProof(List.of("/api/scores/**"), Duration.ofHours(24), proofMode)
+                        .build())) {
+            HttpResponse<String> image = server.send(HttpRequest.newBuilder(server.uri("/api/scores/chess"))
                     .header("Sec-Fetch-Site", "cross-site")
                     .header("Sec-Fetch-Mode", "no-cors")
                     .header("Sec-Fetch-Dest", "image")
                     .header("Referer", "https://news.example/")
                     .GET());
-            assertThat(events.stream()
-                            .filter(e -> e.startsWith("WOULD_DENY cross-site/"))
-                            .count())
-                    .as("%s", events)
-                    .isEqualTo(1);
-        } finally {
-            engine.close();
+            return new Answered(image.statusCode(), image.body(), List.copyOf(events));
         }
     }
 }
