@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,12 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * Loads {@code abuse-guard.*} settings from a YAML ({@code .yml}, {@code .yaml}) or properties file,
@@ -241,7 +248,7 @@ public final class SettingsFile {
         return flat;
     }
 
-    private static Map<String, String> yaml(String location, InputStream in) {
+    private static Map<String, String> yaml(String location, InputStream in) throws IOException {
         LoaderOptions options = new LoaderOptions();
         options.setMaxAliasesForCollections(10);
         options.setCodePointLimit(1024 * 1024);
@@ -251,7 +258,11 @@ public final class SettingsFile {
         Yaml yaml = new Yaml(new SafeConstructor(options));
         Map<String, String> flat = new LinkedHashMap<>();
         try {
-            for (Object document : yaml.loadAll(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            for (Node document : yaml.composeAll(new StringReader(text))) {
+                requireTemplatesAnchored(location, document);
+            }
+            for (Object document : yaml.loadAll(new StringReader(text))) {
                 flatten("", document, flat);
             }
         } catch (YAMLException e) {
@@ -259,6 +270,58 @@ public final class SettingsFile {
                     "abuse-guard configuration '" + location + "' is not valid YAML: " + e.getMessage(), e);
         }
         return flat;
+    }
+
+    /**
+     * Refuses a value under a template root ({@code x-...}) that no anchor holds: nothing can refer to it, so it is
+     * unread, and a block indented under such a root by a slip, or a root spelt {@code x-abuse-guard:}, would start the
+     * filter without the rules it holds (review118 F4). A template's anchored node may hold anything: its aliases
+     * bring it where it is read, and a merge may override part of it.
+     */
+    private static void requireTemplatesAnchored(String location, @Nullable Node document) {
+        if (!(document instanceof MappingNode root)) {
+            return;
+        }
+        for (NodeTuple entry : root.getValue()) {
+            if (entry.getKeyNode() instanceof ScalarNode key && key.getValue().startsWith(TEMPLATE_PREFIX)) {
+                String unanchored = unanchored(key.getValue(), entry.getValueNode());
+                if (unanchored != null) {
+                    throw new IllegalArgumentException("abuse-guard configuration '" + location + "' holds '"
+                            + unanchored + "' under the template root " + key.getValue() + ": outside an anchor"
+                            + " (&name) nothing refers to it, so it is never read; write settings under "
+                            + AbuseGuardSettings.PREFIX + ":, and a template as " + key.getValue()
+                            + ": &name {...}");
+                }
+            }
+        }
+    }
+
+    /** The path of the first value under {@code node} that no anchor holds, or {@code null} for none. */
+    private static @Nullable String unanchored(String path, Node node) {
+        if (node.getAnchor() != null) {
+            return null;
+        }
+        if (node instanceof MappingNode map) {
+            for (NodeTuple entry : map.getValue()) {
+                String key = entry.getKeyNode() instanceof ScalarNode scalar ? scalar.getValue() : "?";
+                String found = unanchored(path + "." + key, entry.getValueNode());
+                if (found != null) {
+                    return found;
+                }
+            }
+            return null;
+        }
+        if (node instanceof SequenceNode list) {
+            List<Node> items = list.getValue();
+            for (int i = 0; i < items.size(); i++) {
+                String found = unanchored(path + "[" + i + "]", items.get(i));
+                if (found != null) {
+                    return found;
+                }
+            }
+            return null;
+        }
+        return node instanceof ScalarNode scalar && scalar.getTag().equals(Tag.NULL) ? null : path;
     }
 
     private static void flatten(String prefix, Object node, Map<String, String> into) {

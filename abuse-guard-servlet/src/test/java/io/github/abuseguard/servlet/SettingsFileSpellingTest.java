@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -190,6 +191,49 @@ class SettingsFileSpellingTest {
         AbuseGuardSettings settings = SettingsFile.load(file);
 
         assertThat(settings.section(RateLimitSettings.class).rules()).containsOnlyKeys("login");
+    }
+
+    /** A template's anchored value may be merged and partly overridden: the override is read. */
+    @Test
+    void aMergedTemplateTakesItsOverride() throws Exception {
+        Path file = dir.resolve("abuse-guard.yml");
+        Files.writeString(
+                file,
+                "x-limit: &limit {capacity: 5, period: 1m}\n"
+                        + "abuse-guard:\n  rate-limit:\n    rules:\n      login:\n        paths: [/api/login]\n"
+                        + "        limits: [{<<: *limit, capacity: 10}]\n");
+
+        AbuseGuardSettings settings = SettingsFile.load(file);
+
+        assertThat(settings.section(RateLimitSettings.class)
+                        .rules()
+                        .get("login")
+                        .limits()
+                        .get(0)
+                        .capacity())
+                .isEqualTo(10L);
+    }
+
+    /**
+     * review118 F4: a template root held any block unread, so a section indented under it by a slip, or a root spelt
+     * {@code x-abuse-guard:}, started the filter without its rules. A value no anchor holds is refused, named.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "a root spelt x-abuse-guard | x-abuse-guard:\\n  rate-limit:\\n    rules:\\n      login:\\n        paths: [/api/login]\\n        limits: [{capacity: 5, period: 1m}]\\nabuse-guard:\\n  routes:\\n    exempt: [/health]\\n | x-abuse-guard.rate-limit.rules.login.paths[0]",
+                "a section indented under a template | x-limit: &limit {capacity: 5, period: 1m}\\nx-rules:\\n  failure:\\n    rules:\\n      login: {paths: [/login]}\\nabuse-guard:\\n  rate-limit:\\n    rules:\\n      login: {paths: [/api/login], limits: [*limit]}\\n | x-rules.failure.rules.login.paths[0]"
+            })
+    void aValueNoAnchorHoldsUnderATemplateRootIsRefused(String layout, String yaml, String named) throws Exception {
+        Path file = dir.resolve("abuse-guard.yml");
+        Files.writeString(file, yaml.replace("\\n", "\n"));
+
+        assertThatThrownBy(() -> SettingsFile.load(file))
+                .as(layout)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'" + named + "'")
+                .hasMessageContaining("never read");
     }
 
     /** Held: examples' servlet file loads. */
