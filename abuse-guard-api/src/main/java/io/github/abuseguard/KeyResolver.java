@@ -1,6 +1,7 @@
 package io.github.abuseguard;
 
 import io.github.abuseguard.internal.IpAddresses;
+import io.github.abuseguard.internal.UnseenBodyField;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -614,16 +615,32 @@ final class BodyFieldKey implements KeyResolver {
     }
 
     private final String pointer;
+    private final UnseenBodyField unseen;
 
     BodyFieldKey(String pointer) {
+        this(pointer, "body:");
+    }
+
+    /** @param spelling how the key names the field before its pointer, for the warning of a field never seen */
+    BodyFieldKey(String pointer, String spelling) {
         Objects.requireNonNull(pointer, "pointer");
         io.github.abuseguard.internal.JsonPointers.compile(pointer); // a malformed pointer fails at start-up
         this.pointer = pointer;
+        this.unseen = new UnseenBodyField(
+                "field " + pointer + " of key " + spelling + pointer,
+                "a request without it is keyed as if it had none");
     }
 
     @Override
     public @Nullable String resolve(GuardRequest request) {
-        return request.bodyField(pointer).userNameKey();
+        return field(request).userNameKey();
+    }
+
+    /** The field in the request's body, its look-up recorded for the warning of a field never seen. */
+    BodyField field(GuardRequest request) {
+        BodyField field = request.bodyField(pointer);
+        unseen.looked(field, request.body());
+        return field;
     }
 
     @Override
@@ -660,7 +677,7 @@ final class ExactBodyFieldKey implements KeyResolver {
     private final BodyFieldKey field;
 
     ExactBodyFieldKey(String pointer) {
-        this.field = new BodyFieldKey(pointer);
+        this.field = new BodyFieldKey(pointer, "body-exact:");
     }
 
     @Override
@@ -670,8 +687,7 @@ final class ExactBodyFieldKey implements KeyResolver {
 
     @Override
     public @Nullable String resolve(GuardRequest request) {
-        String value =
-                Placeholders.givenParameter(request.bodyField(field.pointer()).single());
+        String value = Placeholders.givenParameter(field.field(request).single());
         return value == null ? null : UserNames.codeKey(value);
     }
 
@@ -722,12 +738,13 @@ final class MailboxKey implements KeyResolver {
             throw new IllegalArgumentException(
                     "key 'mailbox:query:' needs a parameter name, as in mailbox:query:email");
         }
-        this.source = parameter != null ? new ParameterKey(parameter) : new BodyFieldKey(field);
+        this.source = parameter != null ? new ParameterKey(parameter) : new BodyFieldKey(field, "mailbox:");
     }
 
     @Override
     public @Nullable String resolve(GuardRequest request) {
-        BodyField values = parameter != null ? request.parameterField(parameter) : request.bodyField(field);
+        BodyField values =
+                parameter != null ? request.parameterField(parameter) : ((BodyFieldKey) source).field(request);
         String value = values.single();
         return value == null ? null : keyOfValue(value);
     }

@@ -4,6 +4,7 @@ import io.github.abuseguard.BodyField;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.GuardRule;
 import io.github.abuseguard.RequestBody;
+import io.github.abuseguard.internal.UnseenBodyField;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -41,6 +42,7 @@ public final class EmailRule extends GuardRule {
     private final Response response;
     private final int score;
     private final @Nullable String decoy;
+    private final UnseenBodyField unseen;
 
     private EmailRule(Builder builder) {
         super(builder);
@@ -50,6 +52,8 @@ public final class EmailRule extends GuardRule {
         this.response = builder.response;
         this.score = builder.score;
         this.decoy = builder.decoy;
+        this.unseen = new UnseenBodyField(
+                "field " + field + " of e-mail rule '" + name() + "'", "a request without it is not checked");
     }
 
     public static Builder builder(String name) {
@@ -91,7 +95,13 @@ public final class EmailRule extends GuardRule {
     BodyField addresses(GuardRequest request) {
         // Every value the application's @RequestParam binds: the query string's, and a form or multipart
         // body's (probe23 F4: the address moved into the body was never looked at).
-        BodyField values = parameter ? request.parameterField(name) : request.bodyField(field);
+        BodyField values;
+        if (parameter) {
+            values = request.parameterField(name);
+        } else {
+            values = request.bodyField(field);
+            unseen.looked(values, request.body());
+        }
         return values.isUnreadable() ? values : values.with(request.pathVariables(name));
     }
 

@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.abuseguard.config.AbuseGuardSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * cfgrest 1: a plain-servlet filter configured from a file warns at start-up, naming the property, about each
@@ -56,6 +60,57 @@ class FilterSettingsWarningsTest {
                 .contains("rate-limit[login]")
                 .contains("; browser proof at /abuse-guard/proof");
         assertThat(startUp("abuse-guard.enabled", "false")).doesNotContain("abuse-guard is on");
+    }
+
+    /**
+     * user69 F6: a plain servlet filter has no handler types to check a body field against at start-up, and a rule
+     * keyed {@code ip+body:/usrname} beside bodies holding {@code username} limited guesses per address without a word.
+     * After a hundred JSON or form bodies without the field, and none with it, one WARN names the field and its rule.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "a misspelt key field | ip+body:/usrname | /email | 100 | field /usrname of key body:/usrname was absent",
+                "a misspelt e-mail field | ip+body:/username | /emial | 100 | field /emial of e-mail rule 'signup' was absent",
+                "both spelt right | ip+body:/username | /email | 100 | ",
+                "too few bodies yet | ip+body:/usrname | /email | 99 | "
+            })
+    void aBodyFieldNoBodyHoldsIsAWarningNamingIt(
+            String layout, String key, String emailField, int bodies, String warning) throws Exception {
+        AbuseGuardFilter filter = AbuseGuardFilter.fromSettings(AbuseGuardSettings.bind(Map.of(
+                "abuse-guard.rate-limit.rules.login.paths", "/api/login",
+                "abuse-guard.rate-limit.rules.login.key", key,
+                "abuse-guard.rate-limit.rules.login.limits[0].capacity", "1000",
+                "abuse-guard.rate-limit.rules.login.limits[0].period", "1m",
+                "abuse-guard.email.rules.signup.paths", "/api/login",
+                "abuse-guard.email.rules.signup.field", emailField)));
+        PrintStream original = System.err;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        try (TestServer server = new TestServer(filter)) {
+            System.setErr(new PrintStream(printed, true, StandardCharsets.UTF_8));
+            for (int i = 0; i < bodies; i++) {
+                HttpResponse<String> response = server.send(HttpRequest.newBuilder(server.uri("/api/login"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"username\":\"user" + i + "\",\"email\":\"user" + i + "@example.com\"}")));
+                assertThat(response.statusCode()).as(layout).isEqualTo(200);
+            }
+        } finally {
+            System.setErr(original);
+        }
+        String log = printed.toString(StandardCharsets.UTF_8);
+
+        if (warning == null) {
+            assertThat(log).as(layout).doesNotContain("was absent from the first");
+        } else {
+            assertThat(log.lines().filter(line -> line.contains(warning)))
+                    .as(layout)
+                    .singleElement()
+                    .asString()
+                    .contains("WARN")
+                    .contains("is it misspelt?");
+        }
     }
 
     @Test
