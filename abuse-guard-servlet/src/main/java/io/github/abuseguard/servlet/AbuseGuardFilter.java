@@ -374,8 +374,9 @@ public class AbuseGuardFilter implements Filter {
         long awaiting = current.proof == null && current.engine.observesOutcomes()
                 ? current.engine.awaitsHistory(guardRequest, evaluation)
                 : 0;
-        HistoryOnCommit watching =
-                awaiting == 0 ? null : new HistoryOnCommit(response, current.engine, guardRequest, awaiting);
+        HistoryOnCommit watching = awaiting == 0
+                ? null
+                : new HistoryOnCommit(response, current.engine, guardRequest, awaiting, handlerStatus);
         if (watching != null && downstream instanceof WrappingRequest wrapping) {
             wrapping.passedOnWith(watching);
         }

@@ -28,6 +28,9 @@ public final class HandlerStatus {
     /** The status reported, 0 before any: written on one dispatch's thread, read on another at the end. */
     private volatile int status;
 
+    /** The outcome reported outright ({@link #decided}), 0 before any. */
+    private volatile int decided;
+
     /**
      * Whether writing the handler's value failed (review15: a catch-all {@code @ExceptionHandler} then answers what
      * it likes, such as {@code 400}, for the {@code 406} a client's {@code Accept} caused after the handler ran).
@@ -77,12 +80,37 @@ public final class HandlerStatus {
     }
 
     /**
-     * The outcome the guards hear for a response that ends with {@code written}: the handler's status when
+     * Reports the request's outcome outright: the guards hear {@code status} whatever the response ends with, and
+     * a client's history is earned only by a success so reported. For an answer that does not tell a failure: Spring
+     * Security's form login answers a wrong password with a redirect to its login page, {@code 302}, as it answers a
+     * right one (user70 F1: a failure rule counted none of 30 wrong passwords); the Spring Boot starter reports every
+     * failed authentication as {@code 401}. A status outside 100 to 599 is ignored; a later report replaces an earlier
+     * one.
+     */
+    public void decided(int status) {
+        if (status >= 100 && status <= 599) {
+            this.decided = status;
+        }
+    }
+
+    /** The status {@linkplain #decided reported outright}, else {@code written}. */
+    int decidedOr(int written) {
+        int outright = decided;
+        return outright == 0 ? written : outright;
+    }
+
+    /**
+     * The outcome the guards hear for a response that ends with {@code written}: the status {@linkplain #decided
+     * reported outright}, else the handler's status when
      * writing its value failed, or in place of a status a framework writes after the handler returned (a
      * {@code 304} or {@code 412} of a conditional request, a {@code 406} of content negotiation, a {@code 416} of
      * a range request, a {@code 5xx}), else {@code written}.
      */
     int outcome(int written) {
+        int outright = decided;
+        if (outright != 0) {
+            return outright;
+        }
         int meant = status;
         if (meant == 0 || meant == written) {
             return written;

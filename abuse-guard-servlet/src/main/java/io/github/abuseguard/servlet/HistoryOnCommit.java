@@ -9,6 +9,7 @@ import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The response of a request whose client has no history yet ({@link AbuseGuard#awaitsHistory}): it
@@ -28,6 +29,9 @@ final class HistoryOnCommit extends HttpServletResponseWrapper {
     private final AbuseGuard engine;
     private final GuardRequest request;
     private final long awaiting;
+    /** Where the request's outcome may be {@linkplain HandlerStatus#decided reported outright}; {@code null} if nowhere. */
+    private final @Nullable HandlerStatus handlerStatus;
+
     private boolean settled;
     private long written;
     /** The declared length of the body, or -1: a container commits once that much is written. */
@@ -36,11 +40,17 @@ final class HistoryOnCommit extends HttpServletResponseWrapper {
     private CommitWatchingStream stream;
     private CommitWatchingWriter writer;
 
-    HistoryOnCommit(HttpServletResponse response, AbuseGuard engine, GuardRequest request, long awaiting) {
+    HistoryOnCommit(
+            HttpServletResponse response,
+            AbuseGuard engine,
+            GuardRequest request,
+            long awaiting,
+            @Nullable HandlerStatus handlerStatus) {
         super(response);
         this.engine = engine;
         this.request = request;
         this.awaiting = awaiting;
+        this.handlerStatus = handlerStatus;
     }
 
     /** Reports the status, once; the filter calls it when the exchange ends, whatever was reported before. */
@@ -51,7 +61,8 @@ final class HistoryOnCommit extends HttpServletResponseWrapper {
     private void settle(int status) {
         if (!settled) {
             settled = true;
-            engine.earnHistory(request, status, awaiting);
+            // a failed sign-in answered with a redirect earns nothing (user70 F1)
+            engine.earnHistory(request, handlerStatus == null ? status : handlerStatus.decidedOr(status), awaiting);
         }
     }
 

@@ -413,6 +413,17 @@ public final class AbuseGuardAutoConfiguration {
         }
     }
 
+    /** Lets the guards hear a failed Spring Security authentication as a {@code 401} (see {@link AuthenticationFailureOutcomes}). */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.security.authentication.event.AbstractAuthenticationFailureEvent")
+    static final class AuthenticationFailures {
+
+        @Bean
+        static AuthenticationFailureOutcomes abuseGuardAuthenticationFailureOutcomes() {
+            return new AuthenticationFailureOutcomes();
+        }
+    }
+
     /**
      * Spares the guard the parse of a multipart body that the route's handler does not take (see {@link
      * MultipartHandlers}).
