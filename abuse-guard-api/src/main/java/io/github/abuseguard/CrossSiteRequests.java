@@ -343,9 +343,12 @@ public final class CrossSiteRequests {
                 || request.header("X-Forwarded-Proto") != null;
     }
 
+    /** The reason of a refusal of a request another site's proxy relayed ({@link #proxiedRefusal}). */
+    public static final String PROXIED_REASON = "proxied-cross-site-request";
+
     private static final Decision PROXIED_REFUSAL = Decision.deny(Action.REJECT)
             .guard(NAME)
-            .reason("proxied-cross-site-request")
+            .reason(PROXIED_REASON)
             .status(403)
             .detail("This request names another site's page as its origin and came through that site's server. If"
                     + " this site is served through a proxy of its own, name it in abuse-guard.client.trusted-proxies"

@@ -46,12 +46,15 @@ public final class DeniedClients implements GuardListener {
     /**
      * Counts a denial against its client, except a refusal of a request another site's page made
      * ({@link CrossSiteRequests}): that is no evidence against the visitor whose browser sent it, and an
-     * operator reading the report must not ban the visitor for it.
+     * operator reading the report must not ban the visitor for it. A request another site's proxy relayed is
+     * counted: its client is that proxy (review120 F2: a clone's relay refused 8 of 8 times was listed nowhere).
      */
     @Override
     public void onEvent(GuardEvent event) {
         if ((event.kind() == GuardEvent.Kind.DENY || event.kind() == GuardEvent.Kind.WOULD_DENY)
-                && !CrossSiteRequests.NAME.equals(event.guard())) {
+                && (!CrossSiteRequests.NAME.equals(event.guard())
+                        || CrossSiteRequests.PROXIED_REASON.equals(
+                                event.decision().reason()))) {
             counts.get(event.request().client().key(), key -> new AtomicLong()).incrementAndGet();
         }
     }

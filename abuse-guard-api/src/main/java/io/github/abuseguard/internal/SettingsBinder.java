@@ -119,21 +119,30 @@ public final class SettingsBinder {
             String earlier = writers.computeIfAbsent(container, c -> new java.util.HashMap<>())
                     .putIfAbsent(slot, key);
             if (earlier != null && !earlier.equals(key)) {
-                throw new InvalidSettingException(key, "sets what '" + earlier + "' sets: one setting given twice");
+                throw new InvalidSettingException(
+                        key, "sets what '" + spelt(earlier) + "' sets: one setting given twice");
             }
+        }
+
+        /** The key a writer was noted under, as written: a list set by index without its {@code []} mark. */
+        private static String spelt(String writer) {
+            return writer.endsWith("[]") ? writer.substring(0, writer.length() - 2) : writer;
         }
 
         /**
          * Notes that {@code key} sets an item of the list in {@code slot} of {@code container}, reached as {@code
          * list}: the list set whole by another key, or by index under another spelling of its path, is one setting
          * given twice ({@code api-keys.k1=...} beside {@code apiKeys.k1[0]=...}: review119 F2). Written under the list's
-         * own spelling, so its items by one spelling never clash.
+         * own spelling with {@code []}, so its items by one spelling never clash, while the list set whole under that
+         * very spelling does ({@code paths=/a} beside {@code paths[0]=/b}: review120 F7, the later won silently).
          */
         void index(Object container, String slot, String list, String key) {
+            String indexed = list + "[]";
             String earlier = writers.computeIfAbsent(container, c -> new java.util.HashMap<>())
-                    .putIfAbsent(slot, list);
-            if (earlier != null && !earlier.equals(list)) {
-                throw new InvalidSettingException(key, "sets what '" + earlier + "' sets: one setting given twice");
+                    .putIfAbsent(slot, indexed);
+            if (earlier != null && !earlier.equals(indexed)) {
+                throw new InvalidSettingException(
+                        key, "sets what '" + spelt(earlier) + "' sets: one setting given twice");
             }
         }
     }

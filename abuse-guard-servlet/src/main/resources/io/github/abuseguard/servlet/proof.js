@@ -119,8 +119,9 @@
             method: 'POST',
             credentials: 'same-origin',
             // the page's origin in Origin whatever the page's referrer policy: under no-referrer a POST would send
-            // Origin: null, which a clone's page relayed by its proxy set to walk past the proxied check (probe70b)
-            referrerPolicy: 'same-origin',
+            // Origin: null, which a clone's page relayed by its proxy set to walk past the proxied check (probe70b);
+            // strict-origin sends the origin alone, never the page's path and query (review120 F3: a reset token)
+            referrerPolicy: 'strict-origin',
             headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
             body: 'challenge=' + encodeURIComponent(challenge.challenge) + '&nonce=' + nonce
           });

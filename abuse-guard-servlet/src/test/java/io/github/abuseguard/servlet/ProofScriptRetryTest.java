@@ -119,6 +119,6 @@ class ProofScriptRetryTest {
 
         assertThat(output.trim())
                 .as("the proof given, and each request's method and referrer policy")
-                .isEqualTo("true GET undefined, POST same-origin");
+                .isEqualTo("true GET undefined, POST strict-origin");
     }
 }
