@@ -115,12 +115,18 @@ public final class IpListGuard implements Guard, AutoCloseable {
 
     /** The blocks of the allow list now in force. */
     public List<String> allowed() {
-        return allow.current().stream().map(IpRange::toString).toList();
+        return allow.current().stream()
+                .filter(range -> !range.isAlsoNamed())
+                .map(IpRange::toString)
+                .toList();
     }
 
     /** The blocks of the deny list now in force. */
     public List<String> denied() {
-        return deny.current().stream().map(IpRange::toString).toList();
+        return deny.current().stream()
+                .filter(range -> !range.isAlsoNamed())
+                .map(IpRange::toString)
+                .toList();
     }
 
     /**
@@ -160,6 +166,7 @@ public final class IpListGuard implements Guard, AutoCloseable {
         /** The file's blocks; each that {@link IpRange#holdsBroadPublicSpace()} is added to {@code broad} as its line. */
         private static List<IpRange> parse(Path path, List<String> lines, List<String> broad) {
             List<IpRange> ranges = new ArrayList<>();
+            int entries = 0; // as written: an entry that also names its embedded IPv4 host is one (review120 F6)
             int lineNumber = 0;
             for (String line : lines) {
                 lineNumber++;
@@ -168,7 +175,7 @@ public final class IpListGuard implements Guard, AutoCloseable {
                 if (entry.isEmpty()) {
                     continue;
                 }
-                if (ranges.size() >= MAX_ENTRIES) {
+                if (entries++ >= MAX_ENTRIES) {
                     throw new IllegalArgumentException(
                             path + " line " + lineNumber + ": more than " + MAX_ENTRIES + " entries");
                 }
@@ -223,9 +230,9 @@ public final class IpListGuard implements Guard, AutoCloseable {
             this.ranges = file == null ? this.configured : combine(file);
             this.loadedAt = file == null ? null : file.modified();
             this.loadedSize = file == null ? 0 : file.size();
-            this.fileBlocks = file == null ? 0 : file.ranges().size();
+            this.fileBlocks = file == null ? 0 : IpRange.entries(file.ranges());
             if (file != null) {
-                log.info("IP {} list {} loaded: {} blocks", kind, file.path(), ranges.size());
+                log.info("IP {} list {} loaded: {} blocks", kind, file.path(), IpRange.entries(ranges));
                 warnOfBroadBlocks(file);
             }
         }
@@ -289,7 +296,7 @@ public final class IpListGuard implements Guard, AutoCloseable {
                     unfinishedSize = loaded.size();
                     return;
                 }
-                int blocks = loaded.ranges().size();
+                int blocks = IpRange.entries(loaded.ranges());
                 if (unchanged && blocks == 0) {
                     return; // still empty
                 }
@@ -308,14 +315,17 @@ public final class IpListGuard implements Guard, AutoCloseable {
                             fileBlocks,
                             blocks);
                 } else {
-                    log.info("IP {} list {} loaded: {} blocks", kind, file, ranges.size());
+                    log.info("IP {} list {} loaded: {} blocks", kind, file, IpRange.entries(ranges));
                 }
                 fileBlocks = blocks;
                 warnOfBroadBlocks(loaded);
             } catch (IllegalArgumentException e) {
                 if (!failing || !Objects.equals(modified, failedAt)) {
                     log.error(
-                            "IP {} list not reloaded, keeping its {} blocks: {}", kind, ranges.size(), e.getMessage());
+                            "IP {} list not reloaded, keeping its {} blocks: {}",
+                            kind,
+                            IpRange.entries(ranges),
+                            e.getMessage());
                 }
                 failing = true;
                 failedAt = modified;

@@ -22,7 +22,15 @@ public final class IpRange {
     /** Whether the address as written had bits set past the prefix, which masking dropped. */
     private final boolean hostBits;
 
+    /** Whether an entry names this block besides the one written: the IPv4 host or block its IPv6 form embeds. */
+    private final boolean alsoNamed;
+
     private IpRange(byte[] network, int prefixLength, String text, boolean hostBits) {
+        this(network, prefixLength, text, hostBits, false);
+    }
+
+    private IpRange(byte[] network, int prefixLength, String text, boolean hostBits, boolean alsoNamed) {
+        this.alsoNamed = alsoNamed;
         this.network = network;
         this.hostBits = hostBits;
         this.prefixLength = prefixLength;
@@ -81,12 +89,13 @@ public final class IpRange {
     }
 
     /**
-     * An IP list's entry: the block as written and, where it names one IPv4 host in an IPv6 form that embeds it (a
-     * 6to4 {@code /48} or longer, a single Teredo address, an IPv4-compatible {@code ::a.b.c.d}, or such a block of
-     * {@code /104} or longer), that host or block too. A client on such an address is keyed by the host and the lists
-     * match it by the host, so the entry is the host's (probe70a F1: a deny entry {@code 2002:c633:6408::/48} denied
-     * the 6to4 address and let {@code 198.51.100.8} itself through). Wider blocks stay as written: {@code 2002::/16}
-     * as IPv4 would be every IPv4 client.
+     * An IP list's entry: the block as written and, where it names IPv4 hosts in an IPv6 form that embeds them (a
+     * 6to4 block of {@code /24} or longer, a single Teredo address, an IPv4-compatible {@code ::a.b.c.d} or such a
+     * block of {@code /104} or longer), that host or block too ({@link #isAlsoNamed}). A client on such an address is
+     * keyed by the host and the lists match it by the host, so the entry is the host's (probe70a F1: a deny entry
+     * {@code 2002:c633:6408::/48} denied the 6to4 address and let {@code 198.51.100.8} itself through; review120 F5:
+     * the 6to4 block {@code 2002:c633:6400::/40} is {@code 198.51.100.0/24}). Wider blocks stay as written:
+     * {@code 2002::/16} as IPv4 would be every IPv4 client, as any block wider than an IPv4 /8.
      *
      * @throws IllegalArgumentException as {@link #parse}
      */
@@ -100,14 +109,35 @@ public final class IpRange {
         boolean teredo = address[0] == 0x20 && address[1] == 0x01 && address[2] == 0 && address[3] == 0;
         int prefix = range.prefixLength;
         // an IPv4-compatible block at least an IPv4 /8: ::16.0.0.0/100 as IPv4 would be a sixteenth of all addresses
-        boolean host = sixToFour ? prefix >= 48 : teredo ? prefix == 128 : prefix >= 96 + NARROWEST_BROAD_IPV4_PREFIX;
+        boolean host = sixToFour
+                ? prefix >= 16 + NARROWEST_BROAD_IPV4_PREFIX
+                : teredo ? prefix == 128 : prefix >= 96 + NARROWEST_BROAD_IPV4_PREFIX;
         byte[] embedded = host ? IpAddresses.embeddedIpv4(address) : null;
         if (embedded == null) {
             return List.of(range);
         }
-        int ipv4Prefix = sixToFour || teredo ? 32 : prefix - 96;
+        int ipv4Prefix = sixToFour ? Math.min(prefix - 16, 32) : teredo ? 32 : prefix - 96;
         byte[] network = IpAddresses.mask(embedded, ipv4Prefix);
-        return List.of(range, new IpRange(network, ipv4Prefix, range.text, false));
+        return List.of(range, new IpRange(network, ipv4Prefix, range.text, false, true));
+    }
+
+    /**
+     * Whether an entry names this block besides the one written ({@link #listEntry}): a listing shows the entry once,
+     * and a file's bound counts it once.
+     */
+    public boolean isAlsoNamed() {
+        return alsoNamed;
+    }
+
+    /** How many of {@code ranges} were written as entries: those not {@linkplain #isAlsoNamed() also named}. */
+    public static int entries(List<IpRange> ranges) {
+        int written = 0;
+        for (IpRange range : ranges) {
+            if (!range.alsoNamed) {
+                written++;
+            }
+        }
+        return written;
     }
 
     /** Whether the address bytes (4 or 16) lie in this block. */
