@@ -1546,6 +1546,20 @@ public final class AbuseGuard implements AutoCloseable {
      * @return the refusal to answer with, or {@code null} when the request goes on
      */
     public @Nullable Decision crossSiteRefusal(GuardRequest request) {
+        Decision refusal = unreportedCrossSiteRefusal(request);
+        if (refusal == null) {
+            return null;
+        }
+        boolean enforced = crossSiteMode() == Mode.ENFORCE && !monitored(plan(request), request);
+        return reported(request, refusal, enforced) ? refusal : null;
+    }
+
+    /**
+     * The refusal {@link #crossSiteRefusal} would report, enforced or not, without reporting it: for an endpoint that
+     * lets such a request go on to the guards, which report it once (review120 F4: a monitored route's request was
+     * reported twice).
+     */
+    public @Nullable Decision unreportedCrossSiteRefusal(GuardRequest request) {
         Decision refusal = crossSiteRequests.refusalOf(request);
         if (refusal == null) {
             return null;
@@ -1555,8 +1569,12 @@ public final class AbuseGuard implements AutoCloseable {
             // as decide() answers a watched route: an exempt path, or an origin a rule lets in (review115 F1)
             return null;
         }
-        boolean enforced = crossSiteMode() == Mode.ENFORCE && !monitored(plan, request);
-        return reported(request, refusal, enforced) ? refusal : null;
+        return refusal;
+    }
+
+    /** Whether {@code abuse-guard.routes.monitor} covers the request: a refusal there is reported, not carried out. */
+    public boolean monitors(GuardRequest request) {
+        return monitored(plan(request), request);
     }
 
     /**

@@ -131,16 +131,20 @@ final class ProofEndpoint {
                 }
                 // its mark is gone (evicted, a store restarted): its next proof writes again (probe45c F6)
                 recentVouches.forget(client.client().key());
-                // only where the proof refuses: a monitored proof refuses nothing, and a route no rule names has no
-                // cross-site check (review119 F1, F4)
-                Decision crossSite = requiredMode == Mode.MONITOR || engine.mode() == Mode.MONITOR
-                        ? null
-                        : engine.crossSiteRefusal(client);
-                if (crossSite != null) {
-                    // another site's page made the visitor's browser send it: refused as such, not counted as the
-                    // visitor's own want of a proof (probe70b F1: eight images put a visitor atop the most-denied)
-                    refuseUnread(request, response, client, crossSite);
-                    return true;
+                // Another site's page made the visitor's browser send it: refused as such, not counted as the
+                // visitor's own want of a proof (probe70b F1: eight images put a visitor atop the most-denied). Only
+                // where the proof refuses here: a monitored proof, engine or route refuses nothing, and the request
+                // goes on to the guards, which report the cross-site refusal once (review119 F1, F4; review120 F4).
+                if (requiredMode == Mode.MONITOR || engine.mode() == Mode.MONITOR || engine.monitors(client)) {
+                    if (engine.unreportedCrossSiteRefusal(client) != null) {
+                        return false;
+                    }
+                } else {
+                    Decision crossSite = engine.crossSiteRefusal(client);
+                    if (crossSite != null) {
+                        refuseUnread(request, response, client, crossSite);
+                        return true;
+                    }
                 }
                 if (!engine.refusesBeforeGuards(client, proofRequired, requiredMode)) {
                     return false;
