@@ -7,6 +7,7 @@ import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.internal.Durations;
 import io.github.abuseguard.internal.IpAddresses;
 import io.github.abuseguard.internal.IpRange;
+import io.github.abuseguard.internal.Nat64Prefix;
 import io.github.abuseguard.internal.Refresher;
 import io.github.abuseguard.internal.SettingsAssembler;
 import io.github.abuseguard.internal.SettingsBinder;
@@ -51,8 +52,8 @@ public final class IpListGuard implements Guard, AutoCloseable {
     private final Refresher refresher;
 
     private IpListGuard(Builder builder) {
-        this.allow = new RangeList("allow", builder.allow, builder.allowFile);
-        this.deny = new RangeList("deny", builder.deny, builder.denyFile);
+        this.allow = new RangeList("allow", builder.allow, builder.allowFile, builder.translating);
+        this.deny = new RangeList("deny", builder.deny, builder.denyFile, builder.translating);
         boolean files = builder.allowFile != null || builder.denyFile != null;
         this.refresher = !files
                 ? null
@@ -142,12 +143,13 @@ public final class IpListGuard implements Guard, AutoCloseable {
          * @throws IllegalArgumentException naming the file (and the line) if it cannot be read or holds a
          *     line that is not a block
          */
-        static ListFile read(Path path) {
+        static ListFile read(Path path, List<Nat64Prefix> translating) {
             try {
                 FileTime modified = Files.getLastModifiedTime(path);
                 byte[] bytes = Files.readAllBytes(path);
                 List<String> broad = new ArrayList<>();
                 List<IpRange> ranges = parse(
+                        translating,
                         path,
                         StandardCharsets.UTF_8
                                 .newDecoder()
@@ -164,7 +166,8 @@ public final class IpListGuard implements Guard, AutoCloseable {
         }
 
         /** The file's blocks; each that {@link IpRange#holdsBroadPublicSpace()} is added to {@code broad} as its line. */
-        private static List<IpRange> parse(Path path, List<String> lines, List<String> broad) {
+        private static List<IpRange> parse(
+                List<Nat64Prefix> translating, Path path, List<String> lines, List<String> broad) {
             List<IpRange> ranges = new ArrayList<>();
             int entries = 0; // as written: an entry that also names its embedded IPv4 host is one (review120 F6)
             int lineNumber = 0;
@@ -180,7 +183,7 @@ public final class IpListGuard implements Guard, AutoCloseable {
                             path + " line " + lineNumber + ": more than " + MAX_ENTRIES + " entries");
                 }
                 try {
-                    List<IpRange> named = IpRange.listEntry(entry);
+                    List<IpRange> named = IpRange.listEntry(entry, translating);
                     ranges.addAll(named);
                     if (named.stream().anyMatch(IpRange::holdsBroadPublicSpace)) {
                         broad.add("line " + lineNumber + ": '" + entry + "'");
@@ -201,6 +204,9 @@ public final class IpListGuard implements Guard, AutoCloseable {
     /** Configured blocks plus a file's, the file re-read by the refresher when its time changed. */
     private static final class RangeList {
         private final String kind;
+        /** The operator's translation prefixes, for the file's entries at each reload. */
+        private final List<Nat64Prefix> translating;
+
         private final List<IpRange> configured;
         private final Path file;
         /** The file's time and size when it was last read whole; only the refresher's thread reads them. */
@@ -223,8 +229,9 @@ public final class IpListGuard implements Guard, AutoCloseable {
         /** How many blocks the file held when it was last read whole; only the refresher's thread reads it. */
         private int fileBlocks;
 
-        RangeList(String kind, List<IpRange> configured, ListFile file) {
+        RangeList(String kind, List<IpRange> configured, ListFile file, List<Nat64Prefix> translating) {
             this.kind = kind;
+            this.translating = translating;
             this.configured = List.copyOf(configured);
             this.file = file == null ? null : file.path();
             this.ranges = file == null ? this.configured : combine(file);
@@ -283,7 +290,7 @@ public final class IpListGuard implements Guard, AutoCloseable {
             // a file that failed is read again each interval (it may have been caught half-written and
             // completed within the same tick of its time), its error logged once per change
             try {
-                ListFile loaded = ListFile.read(file);
+                ListFile loaded = ListFile.read(file, translating);
                 if (!loaded.modified().equals(modifiedTime(file)) || loaded.size() != sizeOf(file)) {
                     return; // written while it was read: read again at the next interval
                 }
@@ -361,12 +368,26 @@ public final class IpListGuard implements Guard, AutoCloseable {
                 SettingsBinder.duration("abuse-guard.ip-lists.reload-interval", IpListSettings.DEFAULT_RELOAD_INTERVAL);
         private Refresher refresher;
 
+        private List<Nat64Prefix> translating = List.of();
+
         private Builder() {}
+
+        /**
+         * The operator's own NAT64 prefixes ({@code abuse-guard.client.nat64-prefixes}), whose clients the resolver
+         * makes their IPv4 addresses: an entry in one names that IPv4 address ({@link IpRange#listEntry(String,
+         * List)}). Give them before the entries and files.
+         *
+         * @throws IllegalArgumentException if a prefix is not one
+         */
+        public Builder translationPrefixes(List<String> prefixes) {
+            this.translating = prefixes.stream().map(Nat64Prefix::parse).toList();
+            return this;
+        }
 
         /** @throws IllegalArgumentException if a value is not a CIDR block or address */
         public Builder allow(String... cidrs) {
             for (String cidr : cidrs) {
-                allow.addAll(IpRange.listEntry(cidr));
+                allow.addAll(IpRange.listEntry(cidr, translating));
             }
             return this;
         }
@@ -374,7 +395,7 @@ public final class IpListGuard implements Guard, AutoCloseable {
         /** @throws IllegalArgumentException if a value is not a CIDR block or address */
         public Builder deny(String... cidrs) {
             for (String cidr : cidrs) {
-                deny.addAll(IpRange.listEntry(cidr));
+                deny.addAll(IpRange.listEntry(cidr, translating));
             }
             return this;
         }
@@ -386,7 +407,7 @@ public final class IpListGuard implements Guard, AutoCloseable {
          *     that is not a block, or more than {@value #MAX_ENTRIES} blocks
          */
         public Builder allowFile(Path file) {
-            this.allowFile = ListFile.read(Objects.requireNonNull(file, "file"));
+            this.allowFile = ListFile.read(Objects.requireNonNull(file, "file"), translating);
             return this;
         }
 
@@ -397,7 +418,7 @@ public final class IpListGuard implements Guard, AutoCloseable {
          *     that is not a block, or more than {@value #MAX_ENTRIES} blocks
          */
         public Builder denyFile(Path file) {
-            this.denyFile = ListFile.read(Objects.requireNonNull(file, "file"));
+            this.denyFile = ListFile.read(Objects.requireNonNull(file, "file"), translating);
             return this;
         }
 

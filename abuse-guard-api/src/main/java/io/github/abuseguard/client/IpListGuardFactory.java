@@ -4,6 +4,7 @@ import io.github.abuseguard.Guard;
 import io.github.abuseguard.config.AbstractGuardFactory;
 import io.github.abuseguard.config.GuardContext;
 import io.github.abuseguard.config.PropertyPath;
+import io.github.abuseguard.identity.ClientResolver;
 import io.github.abuseguard.internal.IpRange;
 import io.github.abuseguard.internal.SettingsAssembler;
 import java.nio.file.Path;
@@ -37,6 +38,10 @@ public final class IpListGuardFactory extends AbstractGuardFactory<IpListSetting
         }
         PropertyPath at = context.path();
         IpListGuard.Builder builder = IpListGuard.builder();
+        // the resolver makes a client in one of the operator's own translation prefixes its IPv4 address, and so
+        // does an entry in one (review120 F1)
+        context.component(ClientResolver.class)
+                .ifPresent(clients -> builder.translationPrefixes(clients.nat64Prefixes()));
         for (int i = 0; i < lists.allow().size(); i++) {
             String cidr = lists.allow().get(i);
             at.check("allow[" + i + "]", () -> builder.allow(cidr));

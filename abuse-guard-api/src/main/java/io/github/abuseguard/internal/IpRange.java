@@ -100,7 +100,34 @@ public final class IpRange {
      * @throws IllegalArgumentException as {@link #parse}
      */
     public static List<IpRange> listEntry(String cidr) {
+        return listEntry(cidr, List.of());
+    }
+
+    /**
+     * As {@link #listEntry(String)}, where the operator's own translation prefixes ({@code client.nat64-prefixes})
+     * make a client in one of them its IPv4 address: an address in one, or a block of a {@code /96} prefix longer
+     * than it, names that IPv4 address or block, as {@link #parse} makes of one in the well-known prefixes (review120
+     * F1: a deny entry {@code 2001:db8:64::198.51.100.66} never matched the client the resolver made
+     * {@code 198.51.100.66}). A whole prefix, or a block of a shorter prefix, stays as written.
+     *
+     * @throws IllegalArgumentException as {@link #parse}
+     */
+    public static List<IpRange> listEntry(String cidr, List<Nat64Prefix> translating) {
         IpRange range = parse(cidr);
+        if (range.network.length == 16 && !translating.isEmpty()) {
+            for (Nat64Prefix prefix : translating) {
+                boolean host = range.prefixLength == 128;
+                if (!host && !(prefix.length() == 96 && range.prefixLength > 96)) {
+                    continue;
+                }
+                byte[] ipv4 = Nat64Prefix.embeddedIpv4(List.of(prefix), range.network);
+                if (ipv4 != null) {
+                    int ipv4Prefix = host ? 32 : range.prefixLength - 96;
+                    return List.of(
+                            new IpRange(IpAddresses.mask(ipv4, ipv4Prefix), ipv4Prefix, range.text, range.hostBits));
+                }
+            }
+        }
         if (range.network.length != 16) {
             return List.of(range);
         }

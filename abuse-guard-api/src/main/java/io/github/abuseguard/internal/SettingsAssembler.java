@@ -178,6 +178,10 @@ public final class SettingsAssembler {
             engine.observer(inventory);
             context = context.with(EndpointInventory.class, inventory);
         }
+        if (context.component(ClientResolver.class).isEmpty()) {
+            // what the clients' addresses become (the operator's translation prefixes), for the guards that list them
+            context = context.with(ClientResolver.class, clientResolver(settings));
+        }
         List<GuardFactory<?>> factories = new ArrayList<>();
         for (SettingsSection<?> section : settings.sectionTypes()) {
             if (section instanceof GuardFactory<?> factory) {

@@ -180,6 +180,7 @@ public final class AbuseGuardAutoConfiguration {
             ControllerAnnotations annotations,
             DisposableDomains disposableDomains,
             BounceFeedback bounceFeedback,
+            ClientResolver clientResolver,
             ApplicationContext application) {
         GuardContext context = GuardContext.builder()
                 .store(store)
@@ -193,6 +194,7 @@ public final class AbuseGuardAutoConfiguration {
                 .rules(DistinctRule.class, annotations.volumeRules())
                 .component(DisposableDomains.class, disposableDomains)
                 .component(BounceFeedback.class, bounceFeedback)
+                .component(ClientResolver.class, clientResolver)
                 .build();
         // API discovery is built here, before the guard beans, so the sequence guard folds paths with the
         // very inventory the engine feeds and the Actuator endpoint reports; without the Actuator nothing
