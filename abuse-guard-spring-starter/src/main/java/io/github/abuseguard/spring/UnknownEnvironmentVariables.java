@@ -1,5 +1,6 @@
 package io.github.abuseguard.spring;
 
+import io.github.abuseguard.config.InvalidSettingException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -13,7 +14,9 @@ import org.springframework.boot.context.properties.bind.AbstractBindHandler;
 import org.springframework.boot.context.properties.bind.BindContext;
 import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.origin.SystemEnvironmentOrigin;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.PropertySource;
@@ -45,6 +48,7 @@ final class UnknownEnvironmentVariables {
             public @Nullable Object onSuccess(
                     ConfigurationPropertyName name, Bindable<?> target, BindContext context, Object result) {
                 read.addAll(variableNames(name));
+                refuseApiKeyFromVariable(name, context.getConfigurationProperty());
                 return super.onSuccess(name, target, context, result);
             }
         };
@@ -79,8 +83,38 @@ final class UnknownEnvironmentVariables {
         }
     }
 
+    /**
+     * Refuses an origin rule's API key bound from an environment variable: Spring Boot reads the key out of the
+     * variable's name, lower-cased and with each {@code _} a dot, so no name can spell a key such as {@code
+     * pk_live_AbC}, and its partner's widget was refused on every call while the rule held a key nobody sends (probe71a
+     * F3: {@code ..._APIKEYS_PK_LIVE_ABC_0_} bound the key {@code pk.live.abc}).
+     */
+    private static void refuseApiKeyFromVariable(
+            ConfigurationPropertyName name, @Nullable ConfigurationProperty property) {
+        String key = name.toString();
+        String dashless = key.replace("-", ""); // the binder names a property from a variable without its dashes
+        if (property != null
+                && dashless.startsWith("abuseguard.origin.rules.")
+                && dashless.contains(".apikeys")
+                && (property.getOrigin() instanceof SystemEnvironmentOrigin
+                        || (property.getSource() != null
+                                && property.getSource().getUnderlyingSource()
+                                        instanceof SystemEnvironmentPropertySource))) {
+            throw new InvalidSettingException(
+                    property.getName().toString(),
+                    "comes from an environment variable (" + property.getOrigin() + "), whose name cannot spell an"
+                            + " API key: Spring Boot reads the key lower-cased and each _ as a dot. Give api-keys in"
+                            + " application.yml, a properties file or SPRING_APPLICATION_JSON, where a key keeps its"
+                            + " spelling (write one holding a dot in brackets: \"[pk.live.1]\")");
+        }
+    }
+
     private boolean isUnread(String upper) {
         if (PREFIXES.stream().noneMatch(upper::startsWith) || read.contains(upper)) {
+            return false;
+        }
+        if (upper.endsWith("_") && read.contains(upper.substring(0, upper.length() - 1))) {
+            // a list index ending the name, _0_ as the warning advises: Spring reads it as [0] (probe71a F4)
             return false;
         }
         return skipped.stream().noneMatch(upper::startsWith);
