@@ -169,8 +169,9 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
             String path = paths.get(i);
             if (path != null && !managementServes(path) && !routes.mayServe(path)) {
                 log.warn(
-                        "{}[{}]: '{}' matches no route of the application, so it never applies unless another"
-                                + " servlet serves it; is it misspelt?{}",
+                        "{}[{}]: '{}' matches no route of the application: it applies only where a filter (Spring"
+                                + " Security's form login, POST /login) or another servlet serves it; is it"
+                                + " misspelt?{}",
                         property,
                         i,
                         path,

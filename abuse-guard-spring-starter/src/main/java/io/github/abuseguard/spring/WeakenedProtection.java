@@ -16,6 +16,9 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.BeanClassLoaderAware;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
@@ -30,7 +33,7 @@ import org.springframework.util.ClassUtils;
  * own left unguarded, and a key, a {@code distinct} or the sequence session naming {@code principal} while the
  * filter runs before Spring Security's filter chain, where no request is authenticated yet (probe24 F3).
  */
-final class WeakenedProtection implements SmartInitializingSingleton, BeanClassLoaderAware {
+final class WeakenedProtection implements SmartInitializingSingleton, BeanClassLoaderAware, BeanFactoryAware {
 
     private static final Logger log = LoggerFactory.getLogger(WeakenedProtection.class);
 
@@ -41,6 +44,8 @@ final class WeakenedProtection implements SmartInitializingSingleton, BeanClassL
     private static final String SECURITY_FILTER_CHAIN = "org.springframework.security.web.SecurityFilterChain";
 
     private @Nullable ClassLoader classLoader = WeakenedProtection.class.getClassLoader();
+
+    private @Nullable ListableBeanFactory beans;
 
     private final Environment environment;
     private final @Nullable AbuseGuardProperties properties;
@@ -57,6 +62,11 @@ final class WeakenedProtection implements SmartInitializingSingleton, BeanClassL
         this.environment = environment;
         this.properties = properties;
         this.annotations = annotations;
+    }
+
+    @Override
+    public void setBeanFactory(BeanFactory beanFactory) {
+        this.beans = beanFactory instanceof ListableBeanFactory listable ? listable : null;
     }
 
     @Override
@@ -90,6 +100,65 @@ final class WeakenedProtection implements SmartInitializingSingleton, BeanClassL
                     environment.getProperty("management.server.port"));
         }
         warnAboutPrincipalBeforeSecurity();
+        warnAboutSessionsSharedByAddress();
+    }
+
+    /**
+     * The sequence session's default, {@code header:Authorization}, falls back to the client's address: where users
+     * sign in through a browser (Spring Security's form login, or another sign-in filter that keeps a session), no
+     * request sends the header, and every session of one address is one, so a step one user took lets another user
+     * at that address pass a {@code requires} rule (user70 F3: another account's verification let an unverified one
+     * add a card, 201 where 403 was due). Only where such a sign-in filter is in a {@code SecurityFilterChain} and a
+     * {@code requires} rule is declared.
+     */
+    private void warnAboutSessionsSharedByAddress() {
+        SequenceSettings sequence = properties.section(SequenceSettings.class);
+        if (!sequence.enabled()
+                || !SequenceSettings.DEFAULT_SESSION.equals(sequence.session().strip())
+                || !anyRequiresRule(sequence)
+                || beans == null
+                || !ClassUtils.isPresent(SIGN_IN_FILTER, classLoader)
+                || !BrowserSignIn.present(beans)) {
+            return;
+        }
+        log.warn(
+                "abuse-guard.sequence.session={}: the application signs users in with a session (Spring Security's"
+                        + " form login or another sign-in filter), whose requests send no {} header, so every session"
+                        + " of one address is one: a step one user took lets another at that address pass a requires"
+                        + " rule. Set abuse-guard.sequence.session=session for the container's session",
+                SequenceSettings.DEFAULT_SESSION,
+                SequenceSettings.DEFAULT_SESSION.substring("header:".length()));
+    }
+
+    private boolean anyRequiresRule(SequenceSettings sequence) {
+        if (sequence.rules().values().stream().anyMatch(rule -> rule != null && rule.requires() != null)) {
+            return true;
+        }
+        return annotations != null
+                && annotations.precedenceRules().stream()
+                        .anyMatch(rule -> rule.kind() == io.github.abuseguard.sequence.PrecedenceRule.Kind.REQUIRES);
+    }
+
+    /** Spring Security's base of sign-in filters that keep a session: form login, OAuth 2 and SAML log-in. */
+    private static final String SIGN_IN_FILTER =
+            "org.springframework.security.web.authentication.AbstractAuthenticationProcessingFilter";
+
+    /** Loaded only where Spring Security's web classes are present. */
+    private static final class BrowserSignIn {
+        static boolean present(ListableBeanFactory beans) {
+            for (org.springframework.security.web.SecurityFilterChain chain : beans.getBeansOfType(
+                            org.springframework.security.web.SecurityFilterChain.class, false, false)
+                    .values()) {
+                for (jakarta.servlet.Filter filter : chain.getFilters()) {
+                    if (filter
+                            instanceof
+                            org.springframework.security.web.authentication.AbstractAuthenticationProcessingFilter) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
     }
 
     /**
