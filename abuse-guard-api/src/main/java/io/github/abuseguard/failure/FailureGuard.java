@@ -1703,6 +1703,41 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
 
     @Override
     protected void describeState(GuardDescription.Builder description) {
-        description.state("underAttack", underAttack()).state("failureBaselines", baselines());
+        description
+                .state("underAttack", underAttack())
+                .state("sitesUnderAttack", sitesUnderAttack(MAX_SITES_LISTED))
+                .state("failureBaselines", baselines());
+    }
+
+    /** The most client sites {@link #describe} lists per rule. */
+    static final int MAX_SITES_LISTED = 100;
+
+    /**
+     * The client sites (an IPv4 address, an IPv6 /48) each rule's route refuses on their own now ({@code
+     * site-under-attack}), at most {@code limit} per rule, each with the seconds it has left: a site the mode refuses
+     * was listed nowhere, the route's {@link #underAttack} empty (user70 F4). Rules with none are left out; a rule
+     * whose store cannot be read lists {@code storeUnavailable}.
+     */
+    public Map<String, List<Map<String, Object>>> sitesUnderAttack(int limit) {
+        Map<String, List<Map<String, Object>>> listed = new LinkedHashMap<>();
+        for (Map.Entry<String, RouteSurge> entry : surges.entrySet()) {
+            List<Map<String, Object>> sites = new ArrayList<>();
+            try {
+                for (io.github.abuseguard.store.BannedKey site :
+                        entry.getValue().sitesUnderAttack(limit)) {
+                    sites.add(Map.of(
+                            "site",
+                            site.key(),
+                            "remainingSeconds",
+                            site.remaining().toSeconds()));
+                }
+            } catch (io.github.abuseguard.store.StoreUnavailableException e) {
+                sites.add(Map.of("storeUnavailable", true)); // the report stands; the store logs its outage
+            }
+            if (!sites.isEmpty()) {
+                listed.put(entry.getKey(), sites);
+            }
+        }
+        return listed;
     }
 }

@@ -464,6 +464,11 @@ final class RouteSurge {
         return sites.contains(clientKey, nowMillis);
     }
 
+    /** The client sites under attack on their own now, at most {@code limit}, each with the time it has left. */
+    java.util.List<io.github.abuseguard.store.BannedKey> sitesUnderAttack(int limit) {
+        return sites.active(limit);
+    }
+
     /** How long this instance trusts what it last read of the store's marker of sites under attack. */
     static final long SITE_MARKER_REFRESH_MILLIS = 1000;
 

@@ -113,6 +113,11 @@ public final class SiteModes {
         return contained;
     }
 
+    /** The sites in the mode now, at most {@code limit} of them, with the time each has left: one store read. */
+    public List<BannedKey> active(int limit) {
+        return sites.active(limit);
+    }
+
     /** Whether the site of the client key {@code clientKey} is in the mode. */
     public boolean contains(String clientKey, long nowMillis) {
         if (nowMillis >= enteredUntil.get() && !anySite(nowMillis)) {

@@ -177,6 +177,13 @@ class FailureGuardTest {
         assertThat(guard.underAttack()).as("the route as a whole").isEmpty();
         assertThat(exchange(engine, login("198.51.100.50", "someone"), 401).reason())
                 .isEqualTo("site-under-attack");
+        // user70 F4: the sites the route refuses on their own are listed where the route's mode is not
+        assertThat(guard.describe().state().get("sitesUnderAttack"))
+                .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.map(String.class, List.class))
+                .extractingByKey("login")
+                .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.list(java.util.Map.class))
+                .extracting(site -> site.get("site"))
+                .containsExactlyInAnyOrder("198.51.100.50", "198.51.100.51");
 
         guard.lift("198.51.100.50", "198.51.100.50");
 
