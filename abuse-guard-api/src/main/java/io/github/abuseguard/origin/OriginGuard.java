@@ -52,9 +52,16 @@ public final class OriginGuard extends RuleGuard<OriginRule> {
     /** The application's public origins; empty: the request's target origin (its {@code Host}). */
     private final List<OriginPattern> ownOrigins;
 
+    /** Whether a rule binds API keys: the guard is then asked on every route ({@link #keyBinding}). */
+    private final boolean bindsKeys;
+
     private OriginGuard(List<OriginRule> rules, List<OriginPattern> ownOrigins) {
-        super(NAME, rules);
+        super(
+                NAME,
+                rules,
+                rules.stream().anyMatch(OriginRule::bindsKeys) ? Asked.ON_EVERY_ROUTE : Asked.WHERE_RULES_APPLY);
         this.ownOrigins = List.copyOf(ownOrigins);
+        this.bindsKeys = rules.stream().anyMatch(OriginRule::bindsKeys);
     }
 
     /**
@@ -104,10 +111,17 @@ public final class OriginGuard extends RuleGuard<OriginRule> {
         Decision answer = null;
         int answerRank = -1;
         for (int i = 0; i < rules.size(); i++) {
-            if (!applies(applying, i, request)) {
+            Decision decision;
+            if (applies(applying, i, request)) {
+                decision = check(rules.get(i), request, ownOrigins);
+            } else if (bindsKeys && rules.get(i).bindsKeys()) {
+                decision = keyBinding(rules.get(i), request);
+                if (decision == null) {
+                    continue;
+                }
+            } else {
                 continue;
             }
-            Decision decision = check(rules.get(i), request, ownOrigins);
             int rank = rank(decision);
             if (rank == REFUSES) {
                 return decision;
@@ -118,6 +132,49 @@ public final class OriginGuard extends RuleGuard<OriginRule> {
             }
         }
         return answer == null ? Decision.allow() : answer;
+    }
+
+    /**
+     * A request of another method than the rule's on its paths, carrying one of its bound API keys: the key is its
+     * partner's on every method of the rule's paths, so a page elsewhere that sends it is refused as on the rule's own
+     * methods (probe71a F1: reads with the widget's key from a sibling subdomain, {@code same-site}, or from any page
+     * in a browser without Fetch Metadata passed 5 of 5 and spent the key's {@code header:} bucket, refusing the
+     * widget). A request naming no origin (neither {@code Origin} nor {@code Referer}: a script, a server) goes on,
+     * as an unkeyed read does. {@code null} where the rule has nothing to say.
+     */
+    private static @Nullable Decision keyBinding(OriginRule rule, GuardRequest request) {
+        String key = request.header(rule.apiKeyHeader());
+        List<OriginPattern> bound = key == null ? null : rule.originsOfApiKey(key);
+        if (bound == null || !onPathsOf(rule, request)) {
+            return null;
+        }
+        List<String> origins = request.headers("Origin");
+        if (origins.size() > 1) {
+            return refuse(rule, "multiple-origins", "The request carries several Origin headers.");
+        }
+        WebOrigin origin;
+        if (!origins.isEmpty()) {
+            String value = origins.get(0).trim();
+            if (value.equals("null")) {
+                return refuse(rule, "null-origin", "Requests with an opaque (null) origin are not accepted here.");
+            }
+            origin = WebOrigin.ofOriginHeader(value);
+            if (origin == null) {
+                return refuse(rule, "malformed-origin", "The Origin header is not an origin.");
+            }
+        } else {
+            String referer = request.header("Referer");
+            if (referer == null || referer.isBlank()) {
+                return null;
+            }
+            origin = WebOrigin.ofReferer(referer);
+            if (origin == null) {
+                return refuse(rule, "malformed-referer", "The Referer header is not an absolute http(s) URL.");
+            }
+        }
+        return matchesAny(bound, origin)
+                ? ALLOW_VARY
+                : refuse(rule, "origin-not-allowed", "Requests from " + shown(origin) + " are not accepted here.");
     }
 
     private static final int REFUSES = 7;

@@ -117,6 +117,11 @@ public final class OriginRule extends GuardRule {
         return key == null ? null : apiKeyOrigins.get(key);
     }
 
+    /** Whether the rule binds API keys to origins. */
+    boolean bindsKeys() {
+        return !apiKeyOrigins.isEmpty();
+    }
+
     /** Whether some API key of the rule is bound to {@code origin}. */
     boolean bindsKeyTo(WebOrigin origin) {
         for (List<OriginPattern> bound : apiKeyOrigins.values()) {
