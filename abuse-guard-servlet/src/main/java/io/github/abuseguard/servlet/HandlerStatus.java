@@ -80,12 +80,13 @@ public final class HandlerStatus {
     }
 
     /**
-     * Reports the request's outcome outright: the guards hear {@code status} whatever the response ends with, and
-     * a client's history is earned only by a success so reported. For an answer that does not tell a failure: Spring
-     * Security's form login answers a wrong password with a redirect to its login page, {@code 302}, as it answers a
-     * right one (user70 F1: a failure rule counted none of 30 wrong passwords); the Spring Boot starter reports every
-     * failed authentication as {@code 401}. A status outside 100 to 599 is ignored; a later report replaces an earlier
-     * one.
+     * Reports the request's outcome outright, for an answer that does not tell a failure: the guards hear {@code
+     * status} in place of a success the response ends with (2xx, 3xx), and a client's history is earned only by a
+     * success so reported. Spring Security's form login answers a wrong password with a redirect to its login page,
+     * {@code 302}, as it answers a right one (user70 F1: a failure rule counted none of 30 wrong passwords); the
+     * Spring Boot starter reports every failed authentication as {@code 401}. A failure the application wrote itself
+     * (its own sign-in's {@code 400}) stays the outcome (review121 F1). A status outside 100 to 599 is ignored; a
+     * later report replaces an earlier one.
      */
     public void decided(int status) {
         if (status >= 100 && status <= 599) {
@@ -93,22 +94,30 @@ public final class HandlerStatus {
         }
     }
 
-    /** The status {@linkplain #decided reported outright}, else {@code written}. */
+    /**
+     * Withdraws the outcome {@linkplain #decided reported outright}: a later step of the same request undid it, as a
+     * sign-in that failed under one name and then succeeded under another (review121 F2).
+     */
+    public void undecided() {
+        this.decided = 0;
+    }
+
+    /** The status {@linkplain #decided reported outright} in place of a success {@code written}, else {@code written}. */
     int decidedOr(int written) {
         int outright = decided;
-        return outright == 0 ? written : outright;
+        return outright == 0 || written >= 400 ? written : outright;
     }
 
     /**
      * The outcome the guards hear for a response that ends with {@code written}: the status {@linkplain #decided
-     * reported outright}, else the handler's status when
+     * reported outright} in place of a success, else the handler's status when
      * writing its value failed, or in place of a status a framework writes after the handler returned (a
      * {@code 304} or {@code 412} of a conditional request, a {@code 406} of content negotiation, a {@code 416} of
      * a range request, a {@code 5xx}), else {@code written}.
      */
     int outcome(int written) {
         int outright = decided;
-        if (outright != 0) {
+        if (outright != 0 && written < 400) {
             return outright;
         }
         int meant = status;

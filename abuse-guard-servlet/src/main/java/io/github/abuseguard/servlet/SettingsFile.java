@@ -10,11 +10,13 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,6 +25,8 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.events.AliasEvent;
+import org.yaml.snakeyaml.events.Event;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -70,7 +74,7 @@ public final class SettingsFile {
                 throw new IllegalArgumentException(
                         "abuse-guard configuration '" + location + "' " + twice.getMessage(), twice);
             }
-            requireOwnSettings(location, flat);
+            requireOwnSettings(location, flat, !location.endsWith(".properties"));
             flat.replaceAll((key, value) -> resolve(key, value, variables));
             return AbuseGuardSettings.bind(flat);
         } catch (IOException e) {
@@ -89,7 +93,7 @@ public final class SettingsFile {
      * abuse-guard: 5}) would otherwise bind no rule at all, silently (probe46d F4), and a section indented out of the
      * root, or a second root beside it, would hold rules nothing reads (probe69a F1).
      */
-    private static void requireOwnSettings(String location, Map<String, String> flat) {
+    private static void requireOwnSettings(String location, Map<String, String> flat, boolean templates) {
         String prefix = AbuseGuardSettings.PREFIX + ".";
         if (flat.isEmpty()) {
             // a config map mounted empty, a truncated deploy: an unprotected application without a word (probe47c F7)
@@ -107,7 +111,8 @@ public final class SettingsFile {
         // one key under the root let every other root through unread (probe69a F1: `rate-limit:` at the root by an
         // indentation slip, or a second root spelt `abuse_guard:`, started the filter without the rules they held)
         List<String> foreign = flat.keySet().stream()
-                .filter(key -> !key.startsWith(prefix) && !key.startsWith(TEMPLATE_PREFIX))
+                // a template root holds anchors, which only YAML has (review121 F5: x- keys of a properties file)
+                .filter(key -> !key.startsWith(prefix) && !(templates && key.startsWith(TEMPLATE_PREFIX)))
                 .sorted()
                 .limit(3)
                 .toList();
@@ -259,8 +264,14 @@ public final class SettingsFile {
         Map<String, String> flat = new LinkedHashMap<>();
         try {
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            Set<String> aliased = new HashSet<>();
+            for (Event event : yaml.parse(new StringReader(text))) {
+                if (event instanceof AliasEvent alias && alias.getAnchor() != null) {
+                    aliased.add(alias.getAnchor());
+                }
+            }
             for (Node document : yaml.composeAll(new StringReader(text))) {
-                requireTemplatesAnchored(location, document);
+                requireTemplatesAnchored(location, document, aliased);
             }
             for (Object document : yaml.loadAll(new StringReader(text))) {
                 flatten("", document, flat);
@@ -273,22 +284,22 @@ public final class SettingsFile {
     }
 
     /**
-     * Refuses a value under a template root ({@code x-...}) that no anchor holds: nothing can refer to it, so it is
-     * unread, and a block indented under such a root by a slip, or a root spelt {@code x-abuse-guard:}, would start the
-     * filter without the rules it holds (review118 F4). A template's anchored node may hold anything: its aliases
-     * bring it where it is read, and a merge may override part of it.
+     * Refuses a value under a template root ({@code x-...}) that no aliased anchor holds: nothing refers to it, so it
+     * is unread, and a block indented under such a root by a slip, or a root spelt {@code x-abuse-guard:} (anchored or
+     * not: review121 F5), would start the filter without the rules it holds (review118 F4). A node whose anchor an
+     * alias names may hold anything: the alias brings it where it is read, and a merge may override part of it.
      */
-    private static void requireTemplatesAnchored(String location, @Nullable Node document) {
+    private static void requireTemplatesAnchored(String location, @Nullable Node document, Set<String> aliased) {
         if (!(document instanceof MappingNode root)) {
             return;
         }
         for (NodeTuple entry : root.getValue()) {
             if (entry.getKeyNode() instanceof ScalarNode key && key.getValue().startsWith(TEMPLATE_PREFIX)) {
-                String unanchored = unanchored(key.getValue(), entry.getValueNode());
+                String unanchored = unanchored(key.getValue(), entry.getValueNode(), aliased);
                 if (unanchored != null) {
                     throw new IllegalArgumentException("abuse-guard configuration '" + location + "' holds '"
                             + unanchored + "' under the template root " + key.getValue() + ": outside an anchor"
-                            + " (&name) nothing refers to it, so it is never read; write settings under "
+                            + " (&name) an alias (*name) refers to, it is never read; write settings under "
                             + AbuseGuardSettings.PREFIX + ":, and a template as " + key.getValue()
                             + ": &name {...}");
                 }
@@ -297,14 +308,14 @@ public final class SettingsFile {
     }
 
     /** The path of the first value under {@code node} that no anchor holds, or {@code null} for none. */
-    private static @Nullable String unanchored(String path, Node node) {
-        if (node.getAnchor() != null) {
-            return null;
+    private static @Nullable String unanchored(String path, Node node, Set<String> aliased) {
+        if (node.getAnchor() != null && aliased.contains(node.getAnchor())) {
+            return null; // an alias brings it where it is read
         }
         if (node instanceof MappingNode map) {
             for (NodeTuple entry : map.getValue()) {
                 String key = entry.getKeyNode() instanceof ScalarNode scalar ? scalar.getValue() : "?";
-                String found = unanchored(path + "." + key, entry.getValueNode());
+                String found = unanchored(path + "." + key, entry.getValueNode(), aliased);
                 if (found != null) {
                     return found;
                 }
@@ -314,7 +325,7 @@ public final class SettingsFile {
         if (node instanceof SequenceNode list) {
             List<Node> items = list.getValue();
             for (int i = 0; i < items.size(); i++) {
-                String found = unanchored(path + "[" + i + "]", items.get(i));
+                String found = unanchored(path + "[" + i + "]", items.get(i), aliased);
                 if (found != null) {
                     return found;
                 }

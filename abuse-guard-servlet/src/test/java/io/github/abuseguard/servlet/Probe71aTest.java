@@ -81,12 +81,14 @@ class Probe71aTest {
 
         int passed = 0;
         for (int i = 0; i < 3; i++) {
-            HttpResponse<String> read = server.send(keyed(other, site, "/api/orders").GET());
+            HttpResponse<String> read =
+                    server.send(keyed(other, site, "/api/orders").GET());
             if (read.statusCode() == 200) {
                 passed++;
             }
         }
-        HttpResponse<String> widget = server.send(keyed(WIDGET, "cross-site", "/api/orders").GET());
+        HttpResponse<String> widget =
+                server.send(keyed(WIDGET, "cross-site", "/api/orders").GET());
 
         assertThat(passed)
                 .as("reads with the widget's key from %s, which the key is not bound to", other)
@@ -101,7 +103,9 @@ class Probe71aTest {
                 .header("X-Api-Key", KEY)
                 .header("Origin", origin);
         if (!site.equals("absent")) {
-            builder.header("Sec-Fetch-Site", site).header("Sec-Fetch-Mode", "cors").header("Sec-Fetch-Dest", "empty");
+            builder.header("Sec-Fetch-Site", site)
+                    .header("Sec-Fetch-Mode", "cors")
+                    .header("Sec-Fetch-Dest", "empty");
         }
         return builder;
     }
