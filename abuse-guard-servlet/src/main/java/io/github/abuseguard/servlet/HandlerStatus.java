@@ -2,6 +2,7 @@ package io.github.abuseguard.servlet;
 
 import io.github.abuseguard.GuardRequest;
 import jakarta.servlet.ServletRequest;
+import java.util.function.IntSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,6 +31,9 @@ public final class HandlerStatus {
 
     /** The outcome reported outright ({@link #decided}), 0 before any. */
     private volatile int decided;
+
+    /** What tells the outcome outright when none was reported ({@link #decidedBy}); {@code null} for nothing. */
+    private volatile @Nullable IntSupplier decider;
 
     /**
      * Whether writing the handler's value failed (review15: a catch-all {@code @ExceptionHandler} then answers what
@@ -102,10 +106,35 @@ public final class HandlerStatus {
         this.decided = 0;
     }
 
+    /**
+     * Asks {@code decider}, when the outcome is needed and none was {@linkplain #decided reported}, for the status to
+     * report outright (0, or a value outside 100 to 599: none): for what the request leaves behind rather than
+     * reports, such as the exception Spring Security's failure handler keeps for its login page (probe71b F1, F3: a
+     * sign-in whose manager publishes no event, or whose exception maps to none). Asked before the response is
+     * committed and once the exchange ends.
+     */
+    public void decidedBy(IntSupplier decider) {
+        this.decider = decider;
+    }
+
+    /** The status reported outright, by {@link #decided} or {@link #decidedBy}; 0 for none. */
+    private int outright() {
+        int outright = decided;
+        IntSupplier asked = decider;
+        if (outright == 0 && asked != null) {
+            int told = asked.getAsInt();
+            outright = told >= 100 && told <= 599 ? told : 0;
+        }
+        return outright;
+    }
+
     /** The status {@linkplain #decided reported outright} in place of a success {@code written}, else {@code written}. */
     int decidedOr(int written) {
-        int outright = decided;
-        return outright == 0 || written >= 400 ? written : outright;
+        if (written >= 400) {
+            return written;
+        }
+        int outright = outright();
+        return outright == 0 ? written : outright;
     }
 
     /**
@@ -116,8 +145,8 @@ public final class HandlerStatus {
      * a range request, a {@code 5xx}), else {@code written}.
      */
     int outcome(int written) {
-        int outright = decided;
-        if (outright != 0 && written < 400) {
+        int outright = written < 400 ? outright() : 0;
+        if (outright != 0) {
             return outright;
         }
         int meant = status;

@@ -424,6 +424,24 @@ public final class AbuseGuardAutoConfiguration {
         static AuthenticationFailureOutcomes abuseGuardAuthenticationFailureOutcomes() {
             return new AuthenticationFailureOutcomes();
         }
+
+        /**
+         * Between the abuse-guard filter and Spring Security's chain (its order, or {@code spring.security.filter.order},
+         * less one): a failed sign-in told by the exception its failure handler keeps (see {@link
+         * SignInFailureAttributes}).
+         */
+        @Bean
+        @ConditionalOnClass(name = "org.springframework.security.web.WebAttributes")
+        FilterRegistrationBean<SignInFailureAttributes> abuseGuardSignInFailureAttributes(Environment environment) {
+            FilterRegistrationBean<SignInFailureAttributes> registration =
+                    new FilterRegistrationBean<>(new SignInFailureAttributes());
+            registration.setOrder(environment.getProperty(
+                            "spring.security.filter.order", Integer.class, WeakenedProtection.SECURITY_DEFAULT_ORDER)
+                    - 1);
+            registration.setDispatcherTypes(jakarta.servlet.DispatcherType.REQUEST);
+            registration.setName("abuseGuardSignInFailureAttributes");
+            return registration;
+        }
     }
 
     /**
