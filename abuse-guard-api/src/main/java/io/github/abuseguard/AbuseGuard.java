@@ -1572,6 +1572,16 @@ public final class AbuseGuard implements AutoCloseable {
         return refusal;
     }
 
+    /**
+     * Whether the guards' own check of cross-site requests ({@link #decide}) looks at the request: on a route a rule
+     * watches. Elsewhere an endpoint that lets a cross-site request go on reports it itself (review122 F2: on a route
+     * only a monitored proof guards, such a request was reported nowhere).
+     */
+    public boolean checksCrossSite(GuardRequest request) {
+        MethodPlan plan = plan(request);
+        return plan == null ? mayBeWatched(request.method(), request.path()) : plan.watched;
+    }
+
     /** Whether {@code abuse-guard.routes.monitor} covers the request: a refusal there is reported, not carried out. */
     public boolean monitors(GuardRequest request) {
         return monitored(plan(request), request);

@@ -369,18 +369,32 @@ public final class IpListGuard implements Guard, AutoCloseable {
         private Refresher refresher;
 
         private List<Nat64Prefix> translating = List.of();
+        /** The entries as written, read again under prefixes given after them. */
+        private final List<String> allowWritten = new ArrayList<>();
+
+        private final List<String> denyWritten = new ArrayList<>();
 
         private Builder() {}
 
         /**
          * The operator's own NAT64 prefixes ({@code abuse-guard.client.nat64-prefixes}), whose clients the resolver
          * makes their IPv4 addresses: an entry in one names that IPv4 address ({@link IpRange#listEntry(String,
-         * List)}). Give them before the entries and files.
+         * List)}), whether given before or after them (review122 F3).
          *
          * @throws IllegalArgumentException if a prefix is not one
          */
         public Builder translationPrefixes(List<String> prefixes) {
             this.translating = prefixes.stream().map(Nat64Prefix::parse).toList();
+            allow.clear();
+            allowWritten.forEach(cidr -> allow.addAll(IpRange.listEntry(cidr, translating)));
+            deny.clear();
+            denyWritten.forEach(cidr -> deny.addAll(IpRange.listEntry(cidr, translating)));
+            if (allowFile != null) {
+                allowFile = ListFile.read(allowFile.path(), translating);
+            }
+            if (denyFile != null) {
+                denyFile = ListFile.read(denyFile.path(), translating);
+            }
             return this;
         }
 
@@ -388,6 +402,7 @@ public final class IpListGuard implements Guard, AutoCloseable {
         public Builder allow(String... cidrs) {
             for (String cidr : cidrs) {
                 allow.addAll(IpRange.listEntry(cidr, translating));
+                allowWritten.add(cidr);
             }
             return this;
         }
@@ -396,6 +411,7 @@ public final class IpListGuard implements Guard, AutoCloseable {
         public Builder deny(String... cidrs) {
             for (String cidr : cidrs) {
                 deny.addAll(IpRange.listEntry(cidr, translating));
+                denyWritten.add(cidr);
             }
             return this;
         }

@@ -114,7 +114,7 @@ public final class OriginGuard extends RuleGuard<OriginRule> {
             Decision decision;
             if (applies(applying, i, request)) {
                 decision = check(rules.get(i), request, ownOrigins);
-            } else if (bindsKeys && rules.get(i).bindsKeys()) {
+            } else if (bindsKeys && rules.get(i).bindsKeys() && !keyBoundByApplyingRule(applying, request)) {
                 decision = keyBinding(rules.get(i), request);
                 if (decision == null) {
                     continue;
@@ -132,6 +132,24 @@ public final class OriginGuard extends RuleGuard<OriginRule> {
             }
         }
         return answer == null ? Decision.allow() : answer;
+    }
+
+    /**
+     * Whether a rule that applies to the request binds the key it carries: that rule says which origins the key has on
+     * this method, and a binding of another method's rule stands aside (review122 F1: a read rule letting the
+     * partner's dashboard use the key was overruled by the write rule binding it to the widget alone).
+     */
+    private boolean keyBoundByApplyingRule(Applying applying, GuardRequest request) {
+        List<OriginRule> rules = rules();
+        for (int j = 0; j < rules.size(); j++) {
+            OriginRule rule = rules.get(j);
+            if (rule.bindsKeys()
+                    && rule.originsOfApiKey(request.header(rule.apiKeyHeader())) != null
+                    && applies(applying, j, request)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -136,7 +136,13 @@ final class ProofEndpoint {
                 // where the proof refuses here: a monitored proof, engine or route refuses nothing, and the request
                 // goes on to the guards, which report the cross-site refusal once (review119 F1, F4; review120 F4).
                 if (requiredMode == Mode.MONITOR || engine.mode() == Mode.MONITOR || engine.monitors(client)) {
-                    if (engine.unreportedCrossSiteRefusal(client) != null) {
+                    Decision crossSite = engine.unreportedCrossSiteRefusal(client);
+                    if (crossSite != null) {
+                        if (!engine.checksCrossSite(client)) {
+                            // no rule watches the route, so the guards will not report it: reported here, as it
+                            // would be refused once the proof enforces (review122 F2)
+                            engine.refusesBeforeGuards(client, crossSite, Mode.MONITOR);
+                        }
                         return false;
                     }
                 } else {

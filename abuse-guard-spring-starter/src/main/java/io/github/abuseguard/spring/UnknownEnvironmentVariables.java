@@ -91,11 +91,13 @@ final class UnknownEnvironmentVariables {
      */
     private static void refuseApiKeyFromVariable(
             ConfigurationPropertyName name, @Nullable ConfigurationProperty property) {
-        String key = name.toString();
-        String dashless = key.replace("-", ""); // the binder names a property from a variable without its dashes
+        // abuse-guard.origin.rules.NAME.api-keys.KEY..., the binder naming a property from a variable without dashes
         if (property != null
-                && dashless.startsWith("abuseguard.origin.rules.")
-                && dashless.contains(".apikeys")
+                && name.getNumberOfElements() > 5
+                && name.getElement(0, ConfigurationPropertyName.Form.UNIFORM).equals("abuseguard")
+                && name.getElement(1, ConfigurationPropertyName.Form.UNIFORM).equals("origin")
+                && name.getElement(2, ConfigurationPropertyName.Form.UNIFORM).equals("rules")
+                && name.getElement(4, ConfigurationPropertyName.Form.UNIFORM).equals("apikeys")
                 && (property.getOrigin() instanceof SystemEnvironmentOrigin
                         || (property.getSource() != null
                                 && property.getSource().getUnderlyingSource()
