@@ -543,6 +543,9 @@ public final class SequenceGuard implements Guard {
         // reserved, so a refused request holds nothing.
         Decision reported = null;
         BodyField.Unreadable ambiguous = session == null ? null : session.unreadable(request);
+        if (ambiguous == null && session == KeyResolver.session()) {
+            ambiguous = AUTHORIZATION.unreadable(request); // two credentials: either account could act
+        }
         if (ambiguous != null) {
             // Two Authorization headers: the trail of either could be judged while the application uses
             // the other, so neither is.
@@ -782,18 +785,29 @@ public final class SequenceGuard implements Guard {
             }
             return;
         }
+        if (request.unhandled(status)) {
+            // the framework answered without running the step's handler (a body it could not bind, answered 200 by
+            // the application's error handler): no step was taken, and a reservation is withdrawn (probe71c F4: 5
+            // of 5 cards passed after a verify whose handler never ran)
+            if (reservedOperations.contains(operation)) {
+                trails.settle(sessionKey, operation, null);
+            }
+            return;
+        }
         String outcome = recorded(request, operation) + "|" + status + "|" + now;
+        String given = session == KeyResolver.session() ? request.sessionIdGiven() : null;
         if (reservedOperations.contains(operation)) {
             trails.settle(sessionKey, operation, outcome);
-        } else {
+        } else if (given == null || !sessionKey.startsWith(CLIENT_TRAIL)) {
             trails.append(sessionKey, outcome);
         }
-        String given = session == KeyResolver.session() ? request.sessionIdGiven() : null;
         if (given != null) {
             // A log-in or sign-up that created the session (or changed its id) is a step of that session too: the
             // client's next request presents it (probe47a F3: "card requires login" refused every user right
-            // after logging in, the step being recorded under the address only).
-            trails.append(sessionKeyOf(KeyResolver.bounded(given)), outcome);
+            // after logging in, the step being recorded under the address only). A step of a request that came
+            // without a session and leaves with one (a remember-me sign-in) is that session's alone, not the
+            // address's every other user shares (probe71c F1: another user's verify let 18 of 20 cards in).
+            trails.append(sessionKeyOf(sessionValue(KeyResolver.bounded(given), credentials(request))), outcome);
         }
     }
 
@@ -1249,10 +1263,41 @@ public final class SequenceGuard implements Guard {
      */
     private String sessionKey(GuardRequest request) {
         String key = session == null ? null : session.resolve(request);
+        if (session == KeyResolver.session()) {
+            key = sessionValue(key, credentials(request));
+        }
         if (key == null || namesNoSession(key)) {
-            return "c:" + request.client().key();
+            return CLIENT_TRAIL + request.client().key();
         }
         return sessionKeyOf(key);
+    }
+
+    /** The start of the trail key of a request without a session: its client's. */
+    private static final String CLIENT_TRAIL = "c:";
+
+    /** The credentials a request names the acting account by, keyed; {@code null} for none. */
+    private static final KeyResolver AUTHORIZATION = KeyResolver.header("Authorization");
+
+    /**
+     * Under {@code session: session}, the credentials of the request's {@code Authorization} header, keyed, when it
+     * has some; else {@code null}. The container's session says which browser, the header which account acts: a
+     * request signed in by its header keeps no session (HTTP Basic), and one with both acts for the header's account
+     * (probe71c F1: a verify over Basic let two other accounts of the address add 4 of 4 cards; F2: a verified
+     * session's cookie beside another account's Basic credentials let that account's card in).
+     */
+    private static @Nullable String credentials(GuardRequest request) {
+        String credentials = AUTHORIZATION.resolve(request);
+        return credentials == null || namesNoSession(credentials) ? null : credentials;
+    }
+
+    /** The session value of a session id and credentials, either of them {@code null}. */
+    private static @Nullable String sessionValue(@Nullable String session, @Nullable String credentials) {
+        if (credentials == null) {
+            return session;
+        }
+        return session == null || namesNoSession(session)
+                ? "authorization " + credentials
+                : session + " authorization " + credentials;
     }
 
     /** The trail key of a session value. */
