@@ -2,6 +2,8 @@ package io.github.abuseguard.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.abuseguard.origin.OriginSettings;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -19,6 +21,8 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
 class UnknownEnvironmentVariablesTest {
 
     private static final String WARNING = "sets no abuse-guard property and is ignored";
+
+    private static final String IGNORED = WARNING;
 
     private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(WebMvcAutoConfiguration.class, AbuseGuardAutoConfiguration.class))
@@ -79,5 +83,81 @@ class UnknownEnvironmentVariablesTest {
                 .containsExactly(
                         "ABUSEGUARD_RATELIMIT_RULES_PERIP_LIMITS_0_CAPACITY",
                         "ABUSE_GUARD_RATE_LIMIT_RULES_PER_IP_LIMITS_0_CAPACITY");
+    }
+
+    /** probe71a F4: the variable is applied (the rule watches /api/** only) and warned as ignored. */
+    @Test
+    void aListIndexEndingTheNameIsNotWarnedAsIgnoredWhenItIsApplied(CapturedOutput output) {
+        withVariables(Map.of("ABUSEGUARD_ORIGIN_RULES_API_PATHS_0_", "/api/**")).run(context -> {
+            assertThat(context).hasNotFailed();
+            OriginSettings.Rule rule = context.getBean(AbuseGuardProperties.class)
+                    .section(OriginSettings.class)
+                    .rules()
+                    .get("api");
+            assertThat(rule.paths())
+                    .as("control: the variable set the rule's paths")
+                    .isEqualTo(List.of("/api/**"));
+            assertThat(output)
+                    .as("the WARN for the variable that set them")
+                    .doesNotContain("ABUSEGUARD_ORIGIN_RULES_API_PATHS_0_ " + IGNORED);
+        });
+    }
+
+    /** probe71a F3: the key the operator wrote is not the key bound, and nothing says so. */
+    @Test
+    void anApiKeyFromAnEnvironmentVariableIsNotSilentlyBoundUnderAnotherSpelling(CapturedOutput output) {
+        withVariables(Map.of(
+                        "ABUSEGUARD_ORIGIN_RULES_API_PATHS", "/api/**",
+                        "ABUSEGUARD_ORIGIN_RULES_API_APIKEYS_PK_LIVE_ABC_0_", "https://widget.example"))
+                .run(context -> {
+                    if (context.getStartupFailure() != null) {
+                        // refused at start-up: the operator is told where the key came from and how to give it
+                        assertThat(context.getStartupFailure())
+                                .rootCause()
+                                .hasMessageContaining("ABUSEGUARD_ORIGIN_RULES_API_APIKEYS_PK_LIVE_ABC_0_")
+                                .hasMessageContaining("SPRING_APPLICATION_JSON");
+                        return;
+                    }
+                    Map<String, List<String>> keys = context.getBean(AbuseGuardProperties.class)
+                            .section(OriginSettings.class)
+                            .rules()
+                            .get("api")
+                            .apiKeys();
+                    assertThat(keys)
+                            .as(
+                                    "keys bound from ABUSEGUARD_ORIGIN_RULES_API_APIKEYS_PK_LIVE_ABC_0_ (log: %s)",
+                                    output.getOut()
+                                            .lines()
+                                            .filter(line -> line.contains("APIKEYS"))
+                                            .toList())
+                            .doesNotContainKey("pk.live.abc");
+                });
+    }
+
+    /**
+     * review122 F4: the check that refuses API keys from environment variables matches any property whose name, without dashes,
+     * holds ".apikeys": a rule named apikeys (or api-keys-widget, apikeys2...) whose paths a variable sets fails
+     * start-up, told its API key "comes from an environment variable", though the variable sets no key at all.
+     */
+    @Test
+    void aRuleNamedApiKeysMayHaveItsPathsFromAVariable() {
+        withVariables(Map.of("ABUSEGUARD_ORIGIN_RULES_APIKEYS_PATHS_0_", "/api/**"))
+                .run(context -> {
+                    Throwable failure = context.getStartupFailure();
+                    Throwable root = failure;
+                    while (root != null && root.getCause() != null) {
+                        root = root.getCause();
+                    }
+                    assertThat(failure)
+                            .as(
+                                    "start-up with the paths of rule 'apikeys' from a variable: %s",
+                                    root == null ? "" : root.getMessage())
+                            .isNull();
+                    OriginSettings.Rule rule = context.getBean(AbuseGuardProperties.class)
+                            .section(OriginSettings.class)
+                            .rules()
+                            .get("apikeys");
+                    assertThat(rule.paths()).isEqualTo(List.of("/api/**"));
+                });
     }
 }
