@@ -29,6 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ApiKeyOriginTest {
     private static final String WIDGET = "https://widget.example";
+    private static final String KEY = "widget-key-123";
 
     private final LocalStateStore store =
             LocalStateStore.builder().maximumKeys(1_000).build();
@@ -41,13 +42,18 @@ class ApiKeyOriginTest {
                 .guard(OriginGuard.of(List.of(OriginRule.builder("api")
                         .path("/api/**")
                         .missing(MissingOriginPolicy.ALLOW, 40)
-                        .bindApiKey("widget-key-123", List.of(WIDGET))
+                        .bindApiKey(KEY, List.of(WIDGET))
                         .build())))
                 .guard(RateLimitGuard.builder()
                         .store(store)
                         .rule(RateLimitRule.builder("api-per-ip")
                                 .path("/api/**")
                                 .limit(Limit.of(100, Duration.ofHours(1)))
+                                .build())
+                        .rule(RateLimitRule.builder("per-key") // the partner's allowance, which others' reads spent
+                                .path("/api/**")
+                                .key("header:X-Api-Key")
+                                .limit(Limit.of(3, Duration.ofHours(1)))
                                 .build())
                         .build())
                 .mode(Mode.ENFORCE)
@@ -95,10 +101,58 @@ class ApiKeyOriginTest {
 
     private HttpRequest.Builder fromWidget(String path) {
         return HttpRequest.newBuilder(server.uri(path))
-                .header("X-Api-Key", "widget-key-123")
+                .header("X-Api-Key", KEY)
                 .header("Origin", WIDGET)
                 .header("Sec-Fetch-Site", "cross-site")
                 .header("Sec-Fetch-Mode", "cors")
                 .header("Sec-Fetch-Dest", "empty");
+    }
+
+    /**
+     * probe71a F1: a key bound to origins was checked on the rule's methods only, and reads with it from another
+     * origin spent the partner's allowance. {@code same-site}: a page on a sibling subdomain of the API's site (a blog, a forum, user content); {@code
+     * absent}: any site's page in a browser without Fetch Metadata (Safari before 16.4). Both send their own Origin.
+     */
+    @ParameterizedTest(name = "[Sec-Fetch-Site {0}]")
+    @ValueSource(strings = {"same-site", "absent"})
+    void theKeyIsRefusedOnReadsFromAnOriginItIsNotBoundTo(String site) throws Exception {
+        String other = site.equals("same-site") ? "https://blog.api.example" : "https://evil.example";
+
+        HttpResponse<String> write = server.send(keyed(other, site, "/api/orders")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("item=1")));
+        assertThat(write.statusCode())
+                .as("control: the key's write from %s is refused: %s", other, write.body())
+                .isEqualTo(403);
+
+        int passed = 0;
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> read =
+                    server.send(keyed(other, site, "/api/orders").GET());
+            if (read.statusCode() == 200) {
+                passed++;
+            }
+        }
+        HttpResponse<String> widget =
+                server.send(keyed(WIDGET, "cross-site", "/api/orders").GET());
+
+        assertThat(passed)
+                .as("reads with the widget's key from %s, which the key is not bound to", other)
+                .isZero();
+        assertThat(widget.statusCode())
+                .as("the widget's own read after them: %s", widget.body())
+                .isEqualTo(200);
+    }
+
+    private HttpRequest.Builder keyed(String origin, String site, String path) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(server.uri(path))
+                .header("X-Api-Key", KEY)
+                .header("Origin", origin);
+        if (!site.equals("absent")) {
+            builder.header("Sec-Fetch-Site", site)
+                    .header("Sec-Fetch-Mode", "cors")
+                    .header("Sec-Fetch-Dest", "empty");
+        }
+        return builder;
     }
 }
