@@ -128,6 +128,80 @@ final class EmailDomain {
     }
 
     /**
+     * Whether the text names a host by its address rather than by a name: an address literal ({@code [192.0.2.1]},
+     * {@code [IPv6:2001:db8::1]}) or a name whose last label (or only one) is no letters, which {@code inet_aton}
+     * reads as an address ({@code 198.51.100.7}, {@code 3325256711}, {@code 0xC6.51.100.7}). A percent-hack or
+     * bang-path hop so named routes the mail to the host the client names, its own (probe71d F1); a hop of one
+     * label ({@code localhost}) is the relaying server itself. An unreadable name is not counted here.
+     *
+     * @param normalised what {@link #normalise(String, int, int)} answered for the same text
+     */
+    static boolean namesAnAddress(String text, int from, int to, @Nullable String normalised) {
+        int first = firstVisible(text, from, to);
+        if (first < to && text.charAt(first) == '[') {
+            return true;
+        }
+        if (normalised == null || normalised.isEmpty()) {
+            return false;
+        }
+        String top = normalised.substring(normalised.lastIndexOf('.') + 1);
+        boolean hex = top.startsWith("0x") && top.length() > 2;
+        if (top.isEmpty()) {
+            return false;
+        }
+        for (int i = hex ? 2 : 0; i < top.length(); i++) {
+            char c = top.charAt(i);
+            boolean digit = c >= '0' && c <= '9';
+            if (!digit && !(hex && c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The address with the brackets, angle brackets and parentheses of its hops dropped ({@code
+     * bot%[yopmail.com]@gmail.com} as {@code bot%yopmail.com@gmail.com}), as an application or relay that strips
+     * them routes it (probe71d F2: such hops passed where {@code a@[yopmail.com]} was refused): a hop segment, after
+     * a {@code %} or before a {@code !}, wrapped whole in a pair of them; {@code null} when the part before its last
+     * {@code @} outside comments has none, so that a comment's content stays unread. One scan.
+     */
+    static @Nullable String strippedHopsReading(String address) {
+        int at = lastAtOutsideComments(address, true);
+        if (at <= 0) {
+            return null; // none, or a comment left open: the parser's reading stands
+        }
+        StringBuilder out = null;
+        int start = 0;
+        for (int end = 0; end <= at; end++) {
+            if (end < at && !isPercent(address.charAt(end)) && !isBang(address.charAt(end))) {
+                continue;
+            }
+            // the segment [start, end): a hop when a '%' opens it or a '!' closes it
+            boolean hop =
+                    (start > 0 && isPercent(address.charAt(start - 1))) || (end < at && isBang(address.charAt(end)));
+            if (hop && end - start >= 2 && closes(address.charAt(start), address.charAt(end - 1))) {
+                if (out == null) {
+                    out = new StringBuilder(address.length()).append(address, 0, start);
+                }
+                out.append(address, start + 1, end - 1);
+            } else if (out != null) {
+                out.append(address, start, end);
+            }
+            if (out != null && end < at) {
+                out.append(address.charAt(end));
+            }
+            start = end + 1;
+        }
+        return out == null ? null : out.append(address, at, address.length()).toString();
+    }
+
+    /** Whether {@code close} closes {@code open} as a bracket, an angle bracket or a parenthesis. */
+    private static boolean closes(char open, char close) {
+        return (open == '[' && close == ']') || (open == '<' && close == '>') || (open == '(' && close == ')');
+    }
+
+    /**
      * Whether a top-level name is in no root zone: not on IANA's list ({@link BundledDomainLists.TopLevelDomains}),
      * so that only a resolver of the site's own answers names under it ({@code svc}, {@code consul}, {@code
      * docker}, {@code workgroup}: probe44a F6), and not one of the names RFC 2606 keeps for tests and examples.

@@ -104,6 +104,8 @@ final class FieldAddresses {
 
     private boolean[] unreadable;
     private boolean[] nonPublic;
+    /** Whether each spelling names a host by its address ({@link EmailDomain#namesAnAddress}), as a hop may. */
+    private boolean[] addressNamed;
     /** When the field's mail-server look-ups stop waiting, on the check's clock; set by the first that asks. */
     private long mxDeadline;
 
@@ -231,7 +233,12 @@ final class FieldAddresses {
             carelesslyNamed = walkNamed;
         }
         String controlFree = EmailDomain.controlFreeReading(value);
-        String[] readings = {EmailDomain.dotlessReading(value), EmailDomain.spacedReading(value), controlFree};
+        String[] readings = {
+            EmailDomain.dotlessReading(value),
+            EmailDomain.spacedReading(value),
+            controlFree,
+            EmailDomain.strippedHopsReading(value)
+        };
         for (String reading : readings) {
             if (reading != null) {
                 if (walk(EmailDomain.hasRoutes(reading) ? EmailDomain.parsed(reading) : reading) == NONE) {
@@ -316,7 +323,19 @@ final class FieldAddresses {
             int segmentEnd = at;
             int bangEnd = -1;
             int i = at - 1;
-            for (; i >= 0 && !EmailDomain.isDelimiter(text.charAt(i)); i--) {
+            for (; i >= 0; i--) {
+                if (text.charAt(i) == ']') {
+                    // an address literal in a hop is one segment, its colons no delimiters (probe71d F1:
+                    // bot%[IPv6:2001:db8::1]@z); sought back a literal's length at most, so the walk stays linear
+                    int open = text.lastIndexOf('[', i);
+                    if (open >= 0 && i - open <= MAX_LITERAL) {
+                        i = open;
+                        continue;
+                    }
+                }
+                if (EmailDomain.isDelimiter(text.charAt(i))) {
+                    break;
+                }
                 if (EmailDomain.isBang(text.charAt(i))) {
                     if (bangEnd >= 0) {
                         int hop = name(text, i + 1, bangEnd);
@@ -352,6 +371,9 @@ final class FieldAddresses {
         }
         return deliverySpelling;
     }
+
+    /** The longest address literal a hop is read as one segment for: {@code [IPv6:} and a full IPv6 address. */
+    private static final int MAX_LITERAL = 64;
 
     /** Takes one name from the total, then finds or adds its spelling; {@link #NONE} when over a bound. */
     private int name(String text, int from, int to) {
@@ -448,6 +470,7 @@ final class FieldAddresses {
         normalised = new String[spellings];
         unreadable = new boolean[spellings];
         nonPublic = new boolean[spellings];
+        addressNamed = new boolean[spellings];
         for (int s = 0; s < spellings; s++) {
             normalised[s] = EmailDomain.normalise(texts[s], froms[s], tos[s]);
             if (normalised[s] != null && normalised[s].contains("xn--")) {
@@ -462,6 +485,7 @@ final class FieldAddresses {
             }
             unreadable[s] = EmailDomain.isUnreadable(texts[s], froms[s], tos[s], normalised[s]);
             nonPublic[s] = !unreadable[s] && EmailDomain.isNonPublic(texts[s], froms[s], tos[s], normalised[s]);
+            addressNamed[s] = nonPublic[s] && EmailDomain.namesAnAddress(texts[s], froms[s], tos[s], normalised[s]);
             // texts are no longer needed: let a large body go
             texts[s] = null;
         }
@@ -666,8 +690,10 @@ final class FieldAddresses {
 
     /**
      * Whether the address names, after one of its {@code @}s, no public mail domain: an address literal,
-     * a numeric name or a name of one label ({@link EmailDomain#isNonPublic}). The hops of a percent hack
-     * do not count: {@code a%localhost@example.com} is delivered to example.com.
+     * a numeric name or a name of one label ({@link EmailDomain#isNonPublic}); or a hop of a percent hack or a
+     * bang path that names a host by its address ({@link EmailDomain#namesAnAddress}), the client's own, where a
+     * relay routes it (probe71d F1: {@code bot%[198.51.100.7]@gmail.com} was accepted, the same literal in a source
+     * route refused). Other hops do not count: {@code a%localhost@example.com} is delivered to example.com.
      */
     boolean hasNonPublicDomain(int index) {
         return hasNonPublicDomain(index, null);
@@ -681,6 +707,13 @@ final class FieldAddresses {
         for (long rest = afterAt[index]; rest != 0; rest &= rest - 1) {
             int spelling = Long.numberOfTrailingZeros(rest);
             if (nonPublic[spelling]
+                    && (lists == null || normalised[spelling] == null || !lists.isAllowed(normalised[spelling]))) {
+                return true;
+            }
+        }
+        for (long rest = names[index] & ~afterAt[index]; rest != 0; rest &= rest - 1) {
+            int spelling = Long.numberOfTrailingZeros(rest);
+            if (addressNamed[spelling]
                     && (lists == null || normalised[spelling] == null || !lists.isAllowed(normalised[spelling]))) {
                 return true;
             }
