@@ -114,7 +114,9 @@ public final class OriginGuard extends RuleGuard<OriginRule> {
             Decision decision;
             if (applies(applying, i, request)) {
                 decision = check(rules.get(i), request, ownOrigins);
-            } else if (bindsKeys && rules.get(i).bindsKeys() && !keyBoundByApplyingRule(applying, request)) {
+            } else if (bindsKeys
+                    && rules.get(i).bindsKeys()
+                    && !keyBoundByApplyingRule(applying, request, rules.get(i))) {
                 decision = keyBinding(rules.get(i), request);
                 if (decision == null) {
                     continue;
@@ -139,12 +141,19 @@ public final class OriginGuard extends RuleGuard<OriginRule> {
      * this method, and a binding of another method's rule stands aside (review122 F1: a read rule letting the
      * partner's dashboard use the key was overruled by the write rule binding it to the widget alone).
      */
-    private boolean keyBoundByApplyingRule(Applying applying, GuardRequest request) {
+    private boolean keyBoundByApplyingRule(Applying applying, GuardRequest request, OriginRule binding) {
+        String key = request.header(binding.apiKeyHeader());
+        if (key == null) {
+            return false;
+        }
         List<OriginRule> rules = rules();
         for (int j = 0; j < rules.size(); j++) {
             OriginRule rule = rules.get(j);
+            // the same key under the same header: another key, or the same text in another header, is not it
+            // (review123 F4: a partner's own read key beside the widget's let the widget's be used from its page)
             if (rule.bindsKeys()
-                    && rule.originsOfApiKey(request.header(rule.apiKeyHeader())) != null
+                    && rule.apiKeyHeader().equalsIgnoreCase(binding.apiKeyHeader())
+                    && rule.originsOfApiKey(key) != null
                     && applies(applying, j, request)) {
                 return true;
             }

@@ -543,9 +543,6 @@ public final class SequenceGuard implements Guard {
         // reserved, so a refused request holds nothing.
         Decision reported = null;
         BodyField.Unreadable ambiguous = session == null ? null : session.unreadable(request);
-        if (ambiguous == null && session == KeyResolver.session()) {
-            ambiguous = AUTHORIZATION.unreadable(request); // two credentials: either account could act
-        }
         if (ambiguous != null) {
             // Two Authorization headers: the trail of either could be judged while the application uses
             // the other, so neither is.
@@ -556,7 +553,6 @@ public final class SequenceGuard implements Guard {
             reported = refusal;
         }
         String sessionKey = sessionKey(request);
-        String onceKey = onceKey(request, sessionKey);
         long now = nowMillis();
         List<PrecedenceRule> forbidding = null;
         if (reserve && applicable != null) {
@@ -570,20 +566,15 @@ public final class SequenceGuard implements Guard {
         Decision flag = null;
         if (applicable != null && needsTrail(applicable, reserve)) {
             // An enforced forbids rule read here must not pass on a trail the shared store did not answer.
-            boolean forbidsRead = forbidsRead(applicable, reserve);
-            List<String> trail = forbidsRead && onceKey.equals(sessionKey)
-                    ? trails.getConfirmed(sessionKey)
-                    : trails.get(sessionKey);
-            List<String> onceTrail = onceKey.equals(sessionKey)
-                    ? trail
-                    : forbidsRead ? trails.getConfirmed(onceKey) : trails.get(onceKey);
+            List<String> trail =
+                    forbidsRead(applicable, reserve) ? trails.getConfirmed(sessionKey) : trails.get(sessionKey);
             List<String> visit = visit(trail, now);
             for (Bound rule : applicable) {
                 if (checkedByReservation(rule.rule, reserve)) {
                     continue;
                 }
                 Decision refusal =
-                        apply(rule, request, rule.rule.kind() == PrecedenceRule.Kind.FORBIDS ? onceTrail : visit, now);
+                        apply(rule, request, rule.rule.kind() == PrecedenceRule.Kind.FORBIDS ? trail : visit, now);
                 if (refusal != null) {
                     if (!monitored.test(refusal.rule())) {
                         return refusal;
@@ -640,7 +631,7 @@ public final class SequenceGuard implements Guard {
                             now - rule.window().toMillis()));
                 }
             }
-            int blocked = trails.appendUnless(onceKey, trails.reservation(operation, now), blocks);
+            int blocked = trails.appendUnless(sessionKey, trails.reservation(operation, now), blocks);
             if (blocked >= 0) {
                 return forbidden(forbidding.get(blocked));
             }
@@ -731,7 +722,7 @@ public final class SequenceGuard implements Guard {
     public void cancel(GuardRequest request) {
         String operation = operation(request);
         if (reservedOperations.contains(operation)) {
-            trails.settle(onceKey(request, sessionKey(request)), operation, null);
+            trails.settle(sessionKey(request), operation, null);
         }
     }
 
@@ -756,7 +747,6 @@ public final class SequenceGuard implements Guard {
         }
         String operation = operation(method, template);
         String sessionKey = sessionKey(request);
-        String onceKey = onceKey(request, sessionKey);
         long now = nowMillis();
         if (model != null) {
             int recorded = letThrough.estimatedSize() > 0 && takeMark(sessionKey + ' ' + operation)
@@ -788,7 +778,7 @@ public final class SequenceGuard implements Guard {
             // it would only let a flood of such sessions push real trails out of the store. A reservation
             // is withdrawn, as a failed step under a rule naming a status class no longer forbids.
             if (reservedOperations.contains(operation)) {
-                trails.settle(onceKey, operation, null);
+                trails.settle(sessionKey, operation, null);
             }
             return;
         }
@@ -797,28 +787,24 @@ public final class SequenceGuard implements Guard {
             // the application's error handler): no step was taken, and a reservation is withdrawn (probe71c F4: 5
             // of 5 cards passed after a verify whose handler never ran)
             if (reservedOperations.contains(operation)) {
-                trails.settle(onceKey, operation, null);
+                trails.settle(sessionKey, operation, null);
             }
             return;
         }
         String outcome = recorded(request, operation) + "|" + status + "|" + now;
         String given = session == KeyResolver.session() ? request.sessionIdGiven() : null;
         if (reservedOperations.contains(operation)) {
-            trails.settle(onceKey, operation, outcome);
-            if (!onceKey.equals(sessionKey)) {
-                trails.append(sessionKey, outcome); // a prior of the account's requires rules too
-            }
+            trails.settle(sessionKey, operation, outcome);
         } else if (given == null || !sessionKey.startsWith(CLIENT_TRAIL)) {
-            // a prior of requires rules alone (a forbids rule's prior is a reserved operation, settled above)
             trails.append(sessionKey, outcome);
         }
         if (given != null) {
             // A log-in or sign-up that created the session (or changed its id) is a step of that session too: the
             // client's next request presents it (probe47a F3: "card requires login" refused every user right
-            // after logging in, the step being recorded under the address only). A step of a request that came
+            // after logging in, the step being recorded under the address only). A prior of a request that came
             // without a session and leaves with one (a remember-me sign-in) is that session's alone, not the
-            // address's every other user shares (probe71c F1: another user's verify let 18 of 20 cards in).
-            trails.append(sessionKeyOf(sessionValue(KeyResolver.bounded(given), credentials(request))), outcome);
+            // address's every other user there shares (probe71c F1: another user's verify let 18 of 20 cards in).
+            trails.append(sessionKeyOf(KeyResolver.bounded(given)), outcome);
         }
     }
 
@@ -1274,58 +1260,14 @@ public final class SequenceGuard implements Guard {
      */
     private String sessionKey(GuardRequest request) {
         String key = session == null ? null : session.resolve(request);
-        if (session == KeyResolver.session()) {
-            key = sessionValue(key, credentials(request));
-        }
         if (key == null || namesNoSession(key)) {
             return CLIENT_TRAIL + request.client().key();
         }
         return sessionKeyOf(key);
     }
 
-    /**
-     * The trail a once-only ({@code forbids}) rule reads and reserves on: the session's without the request's
-     * credentials, else the client's. Credentials a client makes up (a made-up {@code Authorization} header on a route
-     * that does not authenticate it) are no new once-only trail, as an unknown session id is none.
-     */
-    private String onceKey(GuardRequest request, String sessionKey) {
-        if (session != KeyResolver.session() || credentials(request) == null) {
-            return sessionKey;
-        }
-        String key = session.resolve(request);
-        return key == null || namesNoSession(key)
-                ? CLIENT_TRAIL + request.client().key()
-                : sessionKeyOf(key);
-    }
-
     /** The start of the trail key of a request without a session: its client's. */
     private static final String CLIENT_TRAIL = "c:";
-
-    /** The credentials a request names the acting account by, keyed; {@code null} for none. */
-    private static final KeyResolver AUTHORIZATION = KeyResolver.header("Authorization");
-
-    /**
-     * Under {@code session: session}, the credentials of the request's {@code Authorization} header, keyed, when it
-     * has some; else {@code null}. The container's session says which browser, the header which account acts: a
-     * request signed in by its header keeps no session (HTTP Basic), and one with both acts for the header's account
-     * (probe71c F1: a verify over Basic let two other accounts of the address add 4 of 4 cards; F2: a verified
-     * session's cookie beside another account's Basic credentials let that account's card in). Once-only steps keep
-     * to the session or the address ({@link #onceKey}).
-     */
-    private static @Nullable String credentials(GuardRequest request) {
-        String credentials = AUTHORIZATION.resolve(request);
-        return credentials == null || namesNoSession(credentials) ? null : credentials;
-    }
-
-    /** The session value of a session id and credentials, either of them {@code null}. */
-    private static @Nullable String sessionValue(@Nullable String session, @Nullable String credentials) {
-        if (credentials == null) {
-            return session;
-        }
-        return session == null || namesNoSession(session)
-                ? "authorization " + credentials
-                : session + " authorization " + credentials;
-    }
 
     /** The trail key of a session value. */
     private static String sessionKeyOf(String key) {

@@ -1543,68 +1543,6 @@ class SequenceGuardTest {
     }
 
     /**
-     * probe71c F1, F2: under {@code session: session} a request's {@code Authorization} credentials name the account
-     * that acts, joined to its session (HTTP Basic keeps none): one account's verify lets no other account of the
-     * address add a card. Credentials a client makes up are no new once-only trail: the step stays the address's.
-     */
-    @Test
-    void underContainerSessionsCredentialsNameTheAccountButMintNoOnceOnlyTrail() {
-        PrecedenceRule cardAfterVerify = new PrecedenceRule(
-                "card-after-verify",
-                PrecedenceRule.Kind.REQUIRES,
-                "POST /api/payment-methods",
-                "POST /api/verify",
-                2,
-                Duration.ofMinutes(30),
-                Duration.ZERO,
-                "test");
-        AbuseGuard engine = AbuseGuard.builder()
-                .guard(guard().session(io.github.abuseguard.KeyResolver.session())
-                        .rule(cardAfterVerify)
-                        .rule(redeemOnce())
-                        .build())
-                .timeSource(clock)
-                .build();
-        GuardRequest verify = basic("POST", "/api/verify", "/api/verify", "alice");
-        assertThat(engine.evaluate(verify).isDenied()).isFalse();
-        engine.complete(verify, 200);
-
-        assertThat(engine.evaluate(basic("POST", "/api/payment-methods", "/api/payment-methods", "bob"))
-                        .isDenied())
-                .as("bob's card, after alice's verify from the same address")
-                .isTrue();
-        assertThat(engine.evaluate(basic("POST", "/api/payment-methods", "/api/payment-methods", "alice"))
-                        .isDenied())
-                .as("alice's card")
-                .isFalse();
-        int redeemed = 0;
-        for (int i = 0; i < 5; i++) {
-            GuardRequest redeem =
-                    basic("POST", "/api/gift-cards/X1/redeem", "/api/gift-cards/{code}/redeem", "made-up-" + i);
-            if (!engine.evaluate(redeem).isDenied()) {
-                redeemed++;
-                engine.complete(redeem, 200);
-            }
-        }
-        assertThat(redeemed)
-                .as("once-only redeems, each with made-up credentials")
-                .isEqualTo(1);
-    }
-
-    private static GuardRequest basic(String method, String path, String route, String user) {
-        return GuardRequest.builder(method, path)
-                .route(route)
-                .client("198.51.100.1")
-                .header(
-                        "Authorization",
-                        "Basic "
-                                + java.util.Base64.getEncoder()
-                                        .encodeToString(
-                                                (user + ":pw").getBytes(java.nio.charset.StandardCharsets.UTF_8)))
-                .build();
-    }
-
-    /**
      * review48 F2: a principal is an account the application signed in, whatever its name; one named like a
      * placeholder ({@code null}, {@code undefined}, {@code bearer}) was keyed by its address, so it replayed a
      * once-only step from each of five addresses.

@@ -2,7 +2,7 @@ package io.github.abuseguard.servlet;
 
 import io.github.abuseguard.GuardRequest;
 import jakarta.servlet.ServletRequest;
-import java.util.function.IntSupplier;
+import java.util.function.IntUnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,7 +33,7 @@ public final class HandlerStatus {
     private volatile int decided;
 
     /** What tells the outcome outright when none was reported ({@link #decidedBy}); {@code null} for nothing. */
-    private volatile @Nullable IntSupplier decider;
+    private volatile @Nullable IntUnaryOperator decider;
 
     /**
      * Whether writing the handler's value failed (review15: a catch-all {@code @ExceptionHandler} then answers what
@@ -107,22 +107,22 @@ public final class HandlerStatus {
     }
 
     /**
-     * Asks {@code decider}, when the outcome is needed and none was {@linkplain #decided reported}, for the status to
-     * report outright (0, or a value outside 100 to 599: none): for what the request leaves behind rather than
-     * reports, such as the exception Spring Security's failure handler keeps for its login page (probe71b F1, F3: a
-     * sign-in whose manager publishes no event, or whose exception maps to none). Asked before the response is
-     * committed and once the exchange ends.
+     * Asks {@code decider}, when the outcome of a success is needed and none was {@linkplain #decided reported}, for
+     * the status to report outright (0, or a value outside 100 to 599: none), given the status written: for what the
+     * request leaves behind rather than reports, such as the exception Spring Security's failure handler keeps for
+     * its login page before it redirects (probe71b F1, F3: a sign-in whose manager publishes no event, or whose
+     * exception maps to none). Asked before the response is committed and once the exchange ends.
      */
-    public void decidedBy(IntSupplier decider) {
+    public void decidedBy(IntUnaryOperator decider) {
         this.decider = decider;
     }
 
-    /** The status reported outright, by {@link #decided} or {@link #decidedBy}; 0 for none. */
-    private int outright() {
+    /** The status reported outright for {@code written}, by {@link #decided} or {@link #decidedBy}; 0 for none. */
+    private int outright(int written) {
         int outright = decided;
-        IntSupplier asked = decider;
+        IntUnaryOperator asked = decider;
         if (outright == 0 && asked != null) {
-            int told = asked.getAsInt();
+            int told = asked.applyAsInt(written);
             outright = told >= 100 && told <= 599 ? told : 0;
         }
         return outright;
@@ -133,7 +133,7 @@ public final class HandlerStatus {
         if (written >= 400) {
             return written;
         }
-        int outright = outright();
+        int outright = outright(written);
         return outright == 0 ? written : outright;
     }
 
@@ -145,7 +145,7 @@ public final class HandlerStatus {
      * a range request, a {@code 5xx}), else {@code written}.
      */
     int outcome(int written) {
-        int outright = written < 400 ? outright() : 0;
+        int outright = written < 400 ? outright(written) : 0;
         if (outright != 0) {
             return outright;
         }

@@ -34,22 +34,32 @@ final class SignInFailureAttributes implements Filter {
             throws IOException, ServletException {
         HandlerStatus awaiting = HandlerStatus.of(request);
         if (awaiting != null && request instanceof HttpServletRequest http) {
+            Object forwarded = http.getAttribute(WebAttributes.AUTHENTICATION_EXCEPTION);
             Object kept = kept(http);
-            awaiting.decidedBy(() -> {
-                Object now = kept(http);
-                return now != null && now != kept && !(now instanceof SessionAuthenticationException) ? FAILED : 0;
+            awaiting.decidedBy(written -> {
+                // forwarded to the login page: the exception is this request's own
+                Object now = http.getAttribute(WebAttributes.AUTHENTICATION_EXCEPTION);
+                if (now != null && now != forwarded) {
+                    return failure(now);
+                }
+                // kept in the session, which another request of it may have set meanwhile: only a redirect, as
+                // the failure handler answers, is told by it (review123 F6: an upload answered 200 while a
+                // password was mistyped in another tab was counted as a failed sign-in)
+                now = written >= 300 && written < 400 ? kept(http) : null;
+                return now != null && now != kept ? failure(now) : 0;
             });
         }
         chain.doFilter(request, response);
     }
 
-    /** The exception kept for the login page now: the request's (a forward), else the session's. */
+    /** {@link #FAILED} for a failed sign-in's exception; 0 for a session's own refusal (too many sessions). */
+    private static int failure(Object exception) {
+        return exception instanceof SessionAuthenticationException ? 0 : FAILED;
+    }
+
+    /** The exception kept in the session for the login page now, or {@code null}. */
     private static @Nullable Object kept(HttpServletRequest request) {
         try {
-            Object forwarded = request.getAttribute(WebAttributes.AUTHENTICATION_EXCEPTION);
-            if (forwarded != null) {
-                return forwarded;
-            }
             HttpSession session = request.getSession(false);
             return session == null ? null : session.getAttribute(WebAttributes.AUTHENTICATION_EXCEPTION);
         } catch (IllegalStateException ended) {
