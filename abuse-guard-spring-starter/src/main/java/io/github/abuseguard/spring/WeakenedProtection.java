@@ -114,11 +114,20 @@ final class WeakenedProtection implements SmartInitializingSingleton, BeanClassL
     private void warnAboutSessionsSharedByAddress() {
         SequenceSettings sequence = properties.section(SequenceSettings.class);
         if (!sequence.enabled()
-                || !SequenceSettings.DEFAULT_SESSION.equals(sequence.session().strip())
                 || !anyRequiresRule(sequence)
                 || beans == null
-                || !ClassUtils.isPresent(SIGN_IN_FILTER, classLoader)
-                || !BrowserSignIn.present(beans)) {
+                || !ClassUtils.isPresent(SIGN_IN_FILTER, classLoader)) {
+            return;
+        }
+        if (sequence.session().strip().equals("session") && BrowserSignIn.headerSignIn(beans)) {
+            // probe71c F1, F2: a request signed in by a header keeps no session
+            log.warn("abuse-guard.sequence.session=session: the application also signs requests in by a header (HTTP"
+                    + " Basic or a Bearer token), and such a request keeps no session, so its trail is its address's,"
+                    + " shared by every account there: key a requires rule's clients by principal, with"
+                    + " abuse-guard.filter.order after Spring Security's chain");
+            return;
+        }
+        if (!SequenceSettings.DEFAULT_SESSION.equals(sequence.session().strip()) || !BrowserSignIn.present(beans)) {
             return;
         }
         log.warn(
@@ -153,6 +162,22 @@ final class WeakenedProtection implements SmartInitializingSingleton, BeanClassL
                     if (filter
                             instanceof
                             org.springframework.security.web.authentication.AbstractAuthenticationProcessingFilter) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
+        /** Whether a chain signs requests in by a header: HTTP Basic, or a Bearer token of a resource server. */
+        static boolean headerSignIn(ListableBeanFactory beans) {
+            for (org.springframework.security.web.SecurityFilterChain chain : beans.getBeansOfType(
+                            org.springframework.security.web.SecurityFilterChain.class, false, false)
+                    .values()) {
+                for (jakarta.servlet.Filter filter : chain.getFilters()) {
+                    String type = filter.getClass().getName();
+                    if (filter instanceof org.springframework.security.web.authentication.www.BasicAuthenticationFilter
+                            || type.endsWith(".BearerTokenAuthenticationFilter")) {
                         return true;
                     }
                 }

@@ -71,8 +71,36 @@ class FormLoginStartUpWarningsTest {
     void theContainersSessionIsNoWarning(CapturedOutput output) {
         runner.withPropertyValues("abuse-guard.sequence.session=session").run(context -> {
             assertThat(context).hasNotFailed();
-            assertThat(output.getAll()).doesNotContain("the application signs users in");
+            assertThat(output.getAll())
+                    .doesNotContain("the application signs users in")
+                    .doesNotContain("also signs requests in by a header");
         });
+    }
+
+    /** probe71c F1: beside HTTP Basic, a request signed in by its header keeps no session: its address's trail. */
+    @Test
+    void theContainersSessionBesideHttpBasicIsAWarning(CapturedOutput output) {
+        runner.withUserConfiguration(BasicToo.class)
+                .withPropertyValues("abuse-guard.sequence.session=session")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(output.getAll())
+                            .contains("abuse-guard.sequence.session=session: the application also signs requests in"
+                                    + " by a header");
+                });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class BasicToo {
+        @Bean
+        SecurityFilterChain basic() {
+            return new DefaultSecurityFilterChain(
+                    AnyRequestMatcher.INSTANCE,
+                    new org.springframework.security.web.authentication.www.BasicAuthenticationFilter(
+                            authentication -> {
+                                throw new BadCredentialsException("wrong");
+                            }));
+        }
     }
 
     @Configuration(proxyBeanMethods = false)
