@@ -34,11 +34,11 @@ final class SignInFailureAttributes implements Filter {
             throws IOException, ServletException {
         HandlerStatus awaiting = HandlerStatus.of(request);
         if (awaiting != null && request instanceof HttpServletRequest http) {
-            Object forwarded = http.getAttribute(WebAttributes.AUTHENTICATION_EXCEPTION);
+            Object forwarded = forwarded(http);
             Object kept = kept(http);
             awaiting.decidedBy(written -> {
                 // forwarded to the login page: the exception is this request's own
-                Object now = http.getAttribute(WebAttributes.AUTHENTICATION_EXCEPTION);
+                Object now = forwarded(http);
                 if (now != null && now != forwarded) {
                     return failure(now);
                 }
@@ -55,6 +55,15 @@ final class SignInFailureAttributes implements Filter {
     /** {@link #FAILED} for a failed sign-in's exception; 0 for a session's own refusal (too many sessions). */
     private static int failure(Object exception) {
         return exception instanceof SessionAuthenticationException ? 0 : FAILED;
+    }
+
+    /** The exception a failure handler forwarding to the login page put on the request, or {@code null}. */
+    private static @Nullable Object forwarded(HttpServletRequest request) {
+        try {
+            return request.getAttribute(WebAttributes.AUTHENTICATION_EXCEPTION);
+        } catch (IllegalStateException ended) {
+            return null; // the request over: nothing to read
+        }
     }
 
     /** The exception kept in the session for the login page now, or {@code null}. */
