@@ -129,8 +129,8 @@ final class EmailDomain {
 
     /**
      * Whether the text names a host by its address rather than by a name: an address literal ({@code [192.0.2.1]},
-     * {@code [IPv6:2001:db8::1]}) or a name whose last label (or only one) is no letters, which {@code inet_aton}
-     * reads as an address ({@code 198.51.100.7}, {@code 3325256711}, {@code 0xC6.51.100.7}). A percent-hack or
+     * {@code [IPv6:2001:db8::1]}) or a name of numbers only, two to four of them or one above 24 bits, which {@code
+     * inet_aton} reads as an address ({@code 198.51.100.7}, {@code 3325256711}, {@code 0xC6.51.100.7}). A percent-hack or
      * bang-path hop so named routes the mail to the host the client names, its own (probe71d F1); a hop of one
      * label ({@code localhost}) is the relaying server itself. An unreadable name is not counted here.
      *
@@ -144,19 +144,30 @@ final class EmailDomain {
         if (normalised == null || normalised.isEmpty()) {
             return false;
         }
-        String top = normalised.substring(normalised.lastIndexOf('.') + 1);
-        boolean hex = top.startsWith("0x") && top.length() > 2;
-        if (top.isEmpty()) {
+        // every label a number, as inet_aton reads them (decimal, 0x hex), and a host's worth of them: two to four
+        // parts, or one above 24 bits; one short number (orders%2024@z, me%20@z) or a name with a numeric last label
+        // (sales%team.2@z) is a local part's text (review124 F3)
+        String[] labels = normalised.split("\\.", -1);
+        if (labels.length > 4) {
             return false;
         }
-        for (int i = hex ? 2 : 0; i < top.length(); i++) {
-            char c = top.charAt(i);
-            boolean digit = c >= '0' && c <= '9';
-            if (!digit && !(hex && c >= 'a' && c <= 'f')) {
+        long single = -1;
+        for (String label : labels) {
+            boolean hex = label.startsWith("0x") && label.length() > 2;
+            if (label.isEmpty() || label.length() > 12) {
                 return false;
             }
+            for (int i = hex ? 2 : 0; i < label.length(); i++) {
+                char c = label.charAt(i);
+                if (!(c >= '0' && c <= '9') && !(hex && c >= 'a' && c <= 'f')) {
+                    return false;
+                }
+            }
+            if (labels.length == 1) {
+                single = hex ? Long.parseLong(label.substring(2), 16) : Long.parseLong(label);
+            }
         }
-        return true;
+        return labels.length > 1 || single >= 1L << 24;
     }
 
     /**
@@ -180,11 +191,31 @@ final class EmailDomain {
             // the segment [start, end): a hop when a '%' opens it or a '!' closes it
             boolean hop =
                     (start > 0 && isPercent(address.charAt(start - 1))) || (end < at && isBang(address.charAt(end)));
-            if (hop && end - start >= 2 && closes(address.charAt(start), address.charAt(end - 1))) {
+            int from = start;
+            int to = end;
+            if (hop) {
+                // its spaces and every pair of brackets wrapping it whole, repeated ((x)), full-width ones too
+                // (review124 F2: bot% [yopmail.com] @gmail.com, bot%((yopmail.com))@gmail.com passed)
+                boolean unwrapped;
+                do {
+                    while (from < to && Character.isWhitespace(address.charAt(from))) {
+                        from++;
+                    }
+                    while (to > from && Character.isWhitespace(address.charAt(to - 1))) {
+                        to--;
+                    }
+                    unwrapped = to - from >= 2 && closes(address.charAt(from), address.charAt(to - 1));
+                    if (unwrapped) {
+                        from++;
+                        to--;
+                    }
+                } while (unwrapped);
+            }
+            if (from != start || to != end) {
                 if (out == null) {
                     out = new StringBuilder(address.length()).append(address, 0, start);
                 }
-                out.append(address, start + 1, end - 1);
+                out.append(address, from, to);
             } else if (out != null) {
                 out.append(address, start, end);
             }
@@ -198,7 +229,12 @@ final class EmailDomain {
 
     /** Whether {@code close} closes {@code open} as a bracket, an angle bracket or a parenthesis. */
     private static boolean closes(char open, char close) {
-        return (open == '[' && close == ']') || (open == '<' && close == '>') || (open == '(' && close == ')');
+        return (open == '[' && close == ']')
+                || (open == '<' && close == '>')
+                || (open == '(' && close == ')')
+                || (open == '\uFF3B' && close == '\uFF3D') // full-width, which NFKC reads as [ ]
+                || (open == '\uFF1C' && close == '\uFF1E')
+                || (open == '\uFF08' && close == '\uFF09');
     }
 
     /**

@@ -327,8 +327,15 @@ final class FieldAddresses {
                 if (text.charAt(i) == ']') {
                     // an address literal in a hop is one segment, its colons no delimiters (probe71d F1:
                     // bot%[IPv6:2001:db8::1]@z); sought back a literal's length at most, so the walk stays linear
-                    int open = text.lastIndexOf('[', i);
-                    if (open >= 0 && i - open <= MAX_LITERAL) {
+                    // (review124 F1: a search to the start made a value of many ']' quadratic)
+                    int open = -1;
+                    for (int j = i - 1; j >= Math.max(0, i - MAX_LITERAL); j--) {
+                        if (text.charAt(j) == '[') {
+                            open = j;
+                            break;
+                        }
+                    }
+                    if (open >= 0) {
                         i = open;
                         continue;
                     }

@@ -119,12 +119,15 @@ final class WeakenedProtection implements SmartInitializingSingleton, BeanClassL
                 || !ClassUtils.isPresent(SIGN_IN_FILTER, classLoader)) {
             return;
         }
-        if (sequence.session().strip().equals("session") && BrowserSignIn.headerSignIn(beans)) {
-            // probe71c F1, F2: a request signed in by a header keeps no session
-            log.warn("abuse-guard.sequence.session=session: the application also signs requests in by a header (HTTP"
-                    + " Basic or a Bearer token), and such a request keeps no session, so its trail is its address's,"
-                    + " shared by every account there: key a requires rule's clients by principal, with"
-                    + " abuse-guard.filter.order after Spring Security's chain");
+        String source = sequence.session().strip();
+        if ((source.equals("session") || source.startsWith("cookie:")) && BrowserSignIn.headerSignIn(beans)) {
+            // probe71c F1, F2: a request signed in by a header keeps no session (review124 F4: nor a cookie)
+            log.warn(
+                    "abuse-guard.sequence.session={}: the application also signs requests in by a header (HTTP"
+                            + " Basic or a Bearer token), and such a request keeps no session, so its trail is its"
+                            + " address's, shared by every account there: key a requires rule's clients by principal,"
+                            + " with abuse-guard.filter.order after Spring Security's chain",
+                    source);
             return;
         }
         if (!SequenceSettings.DEFAULT_SESSION.equals(sequence.session().strip()) || !BrowserSignIn.present(beans)) {
