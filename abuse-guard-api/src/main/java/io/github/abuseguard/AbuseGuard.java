@@ -1546,11 +1546,12 @@ public final class AbuseGuard implements AutoCloseable {
      * @return the refusal to answer with, or {@code null} when the request goes on
      */
     public @Nullable Decision crossSiteRefusal(GuardRequest request) {
-        Decision refusal = unreportedCrossSiteRefusal(request);
+        MethodPlan plan = plan(request);
+        Decision refusal = crossSiteRefusal(request, plan);
         if (refusal == null) {
             return null;
         }
-        boolean enforced = crossSiteMode() == Mode.ENFORCE && !monitored(plan(request), request);
+        boolean enforced = crossSiteMode() == Mode.ENFORCE && !monitored(plan, request);
         return reported(request, refusal, enforced) ? refusal : null;
     }
 
@@ -1560,11 +1561,14 @@ public final class AbuseGuard implements AutoCloseable {
      * reported twice).
      */
     public @Nullable Decision unreportedCrossSiteRefusal(GuardRequest request) {
+        return crossSiteRefusal(request, plan(request));
+    }
+
+    private @Nullable Decision crossSiteRefusal(GuardRequest request, @Nullable MethodPlan plan) {
         Decision refusal = crossSiteRequests.refusalOf(request);
         if (refusal == null) {
             return null;
         }
-        MethodPlan plan = plan(request);
         if (exempt(plan == null ? null : plan.route, request) || anyAllowsCrossSite(request)) {
             // as decide() answers a watched route: an exempt path, or an origin a rule lets in (review115 F1)
             return null;

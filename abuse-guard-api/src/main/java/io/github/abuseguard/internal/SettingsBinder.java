@@ -116,12 +116,7 @@ public final class SettingsBinder {
          * review118 F1).
          */
         void write(Object container, String slot, String key) {
-            String earlier = writers.computeIfAbsent(container, c -> new java.util.HashMap<>())
-                    .putIfAbsent(slot, key);
-            if (earlier != null && !earlier.equals(key)) {
-                throw new InvalidSettingException(
-                        key, "sets what '" + spelt(earlier) + "' sets: one setting given twice");
-            }
+            note(container, slot, key, key);
         }
 
         /** The key a writer was noted under, as written: a list set by index without its {@code []} mark. */
@@ -137,10 +132,14 @@ public final class SettingsBinder {
          * very spelling does ({@code paths=/a} beside {@code paths[0]=/b}: review120 F7, the later won silently).
          */
         void index(Object container, String slot, String list, String key) {
-            String indexed = list + "[]";
+            note(container, slot, list + "[]", key);
+        }
+
+        /** Notes {@code writer} as what sets {@code slot} of {@code container}; another one there refuses {@code key}. */
+        private void note(Object container, String slot, String writer, String key) {
             String earlier = writers.computeIfAbsent(container, c -> new java.util.HashMap<>())
-                    .putIfAbsent(slot, indexed);
-            if (earlier != null && !earlier.equals(indexed)) {
+                    .putIfAbsent(slot, writer);
+            if (earlier != null && !earlier.equals(writer)) {
                 throw new InvalidSettingException(
                         key, "sets what '" + spelt(earlier) + "' sets: one setting given twice");
             }

@@ -56,12 +56,13 @@ public final class OriginGuard extends RuleGuard<OriginRule> {
     private final boolean bindsKeys;
 
     private OriginGuard(List<OriginRule> rules, List<OriginPattern> ownOrigins) {
-        super(
-                NAME,
-                rules,
-                rules.stream().anyMatch(OriginRule::bindsKeys) ? Asked.ON_EVERY_ROUTE : Asked.WHERE_RULES_APPLY);
+        super(NAME, rules, bindsKeys(rules) ? Asked.ON_EVERY_ROUTE : Asked.WHERE_RULES_APPLY);
         this.ownOrigins = List.copyOf(ownOrigins);
-        this.bindsKeys = rules.stream().anyMatch(OriginRule::bindsKeys);
+        this.bindsKeys = bindsKeys(rules);
+    }
+
+    private static boolean bindsKeys(List<OriginRule> rules) {
+        return rules.stream().anyMatch(OriginRule::bindsKeys);
     }
 
     /**
@@ -169,39 +170,16 @@ public final class OriginGuard extends RuleGuard<OriginRule> {
      * widget). A request naming no origin (neither {@code Origin} nor {@code Referer}: a script, a server) goes on,
      * as an unkeyed read does. {@code null} where the rule has nothing to say.
      */
-    private static @Nullable Decision keyBinding(OriginRule rule, GuardRequest request) {
+    private @Nullable Decision keyBinding(OriginRule rule, GuardRequest request) {
         String key = request.header(rule.apiKeyHeader());
-        List<OriginPattern> bound = key == null ? null : rule.originsOfApiKey(key);
-        if (bound == null || !onPathsOf(rule, request)) {
+        if (key == null || rule.originsOfApiKey(key) == null || !onPathsOf(rule, request)) {
             return null;
         }
-        List<String> origins = request.headers("Origin");
-        if (origins.size() > 1) {
-            return refuse(rule, "multiple-origins", "The request carries several Origin headers.");
+        String referer = request.header("Referer");
+        if (request.header("Origin") == null && (referer == null || referer.isBlank())) {
+            return null;
         }
-        WebOrigin origin;
-        if (!origins.isEmpty()) {
-            String value = origins.get(0).trim();
-            if (value.equals("null")) {
-                return refuse(rule, "null-origin", "Requests with an opaque (null) origin are not accepted here.");
-            }
-            origin = WebOrigin.ofOriginHeader(value);
-            if (origin == null) {
-                return refuse(rule, "malformed-origin", "The Origin header is not an origin.");
-            }
-        } else {
-            String referer = request.header("Referer");
-            if (referer == null || referer.isBlank()) {
-                return null;
-            }
-            origin = WebOrigin.ofReferer(referer);
-            if (origin == null) {
-                return refuse(rule, "malformed-referer", "The Referer header is not an absolute http(s) URL.");
-            }
-        }
-        return matchesAny(bound, origin)
-                ? ALLOW_VARY
-                : refuse(rule, "origin-not-allowed", "Requests from " + shown(origin) + " are not accepted here.");
+        return check(rule, request, ownOrigins); // judged by the key's origins, as on the rule's own methods
     }
 
     private static final int REFUSES = 7;

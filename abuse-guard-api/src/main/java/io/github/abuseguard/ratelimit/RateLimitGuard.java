@@ -78,8 +78,8 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
     /**
      * The indexes of {@link #rules} in the order a request is charged: the per-client rules keyed by what the
      * client does not choose (its address, a header) as added, then those keyed by a body field or a name it sends
-     * for someone else (a user name, also a Basic one), then the global ones, so that a request refused by a per-client rule never reaches a
-     * global bucket, and one refused by its address's rule writes no bucket under the name it sends (probe44b
+     * for someone else (a user name, also a Basic one), then the global ones, so that a request refused by a
+     * per-client rule never reaches a global bucket, and one refused by its address's rule writes no bucket under the name it sends (probe44b
      * F2: one address's refused logins naming new users evicted another address's spent bucket).
      */
     private final int[] order;

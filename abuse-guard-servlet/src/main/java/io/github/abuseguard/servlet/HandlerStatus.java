@@ -145,8 +145,8 @@ public final class HandlerStatus {
      * a range request, a {@code 5xx}), else {@code written}.
      */
     int outcome(int written) {
-        int outright = written < 400 ? outright(written) : 0;
-        if (outright != 0) {
+        int outright = decidedOr(written);
+        if (outright != written) {
             return outright;
         }
         int meant = status;

@@ -157,32 +157,32 @@ final class WeakenedProtection implements SmartInitializingSingleton, BeanClassL
 
     /** Loaded only where Spring Security's web classes are present. */
     private static final class BrowserSignIn {
+        /** Whether a chain has a sign-in filter that keeps a session: form login, OAuth 2 or SAML log-in. */
         static boolean present(ListableBeanFactory beans) {
-            for (org.springframework.security.web.SecurityFilterChain chain : beans.getBeansOfType(
-                            org.springframework.security.web.SecurityFilterChain.class, false, false)
-                    .values()) {
-                for (jakarta.servlet.Filter filter : chain.getFilters()) {
-                    if (filter
+            return anyFilter(
+                    beans,
+                    filter -> filter
                             instanceof
-                            org.springframework.security.web.authentication.AbstractAuthenticationProcessingFilter) {
-                        return true;
-                    }
-                }
-            }
-            return false;
+                            org.springframework.security.web.authentication.AbstractAuthenticationProcessingFilter);
         }
 
         /** Whether a chain signs requests in by a header: HTTP Basic, or a Bearer token of a resource server. */
         static boolean headerSignIn(ListableBeanFactory beans) {
+            return anyFilter(
+                    beans,
+                    filter -> filter
+                                    instanceof
+                                    org.springframework.security.web.authentication.www.BasicAuthenticationFilter
+                            || filter.getClass().getName().endsWith(".BearerTokenAuthenticationFilter"));
+        }
+
+        private static boolean anyFilter(
+                ListableBeanFactory beans, java.util.function.Predicate<jakarta.servlet.Filter> test) {
             for (org.springframework.security.web.SecurityFilterChain chain : beans.getBeansOfType(
                             org.springframework.security.web.SecurityFilterChain.class, false, false)
                     .values()) {
-                for (jakarta.servlet.Filter filter : chain.getFilters()) {
-                    String type = filter.getClass().getName();
-                    if (filter instanceof org.springframework.security.web.authentication.www.BasicAuthenticationFilter
-                            || type.endsWith(".BearerTokenAuthenticationFilter")) {
-                        return true;
-                    }
+                if (chain.getFilters().stream().anyMatch(test)) {
+                    return true;
                 }
             }
             return false;
