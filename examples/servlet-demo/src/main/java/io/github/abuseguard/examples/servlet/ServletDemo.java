@@ -15,7 +15,14 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.json.JsonFactory;
 
 /**
  * A small image API on embedded Jetty 12, protected by {@link AbuseGuardFilter} configured from
@@ -95,9 +102,55 @@ public final class ServletDemo {
                 json(response, 415, "{\"error\":\"send application/json\"}");
                 return;
             }
-            String body = new String(request.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            boolean ok = body.contains("\"password\":\"demo\"");
+            Credentials credentials = Credentials.read(request);
+            if (credentials == null) {
+                json(response, 400, "{\"error\":\"send a JSON object with one username and one password\"}");
+                return;
+            }
+            // any user name, one password: a demo. The JSON is read as a parser reads it, not searched as text, so a
+            // wrong password with the right one elsewhere in the body does not sign in (probe72a F2)
+            boolean ok =
+                    !credentials.username().isEmpty() && credentials.password().equals("demo");
             json(response, ok ? 200 : 401, ok ? "{\"token\":\"demo-token\"}" : "{\"error\":\"bad credentials\"}");
+        }
+    }
+
+    /** A login's top-level {@code username} and {@code password}. */
+    record Credentials(String username, String password) {
+        private static final JsonFactory JSON = JsonFactory.builder()
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build();
+
+        /** The body's credentials, or {@code null} if it is no JSON object with exactly one string of each. */
+        static @Nullable Credentials read(HttpServletRequest request) throws IOException {
+            String username = null;
+            String password = null;
+            try (JsonParser json = JSON.createParser(ObjectReadContext.empty(), request.getInputStream())) {
+                if (json.nextToken() != JsonToken.START_OBJECT) {
+                    return null;
+                }
+                for (String name = json.nextName(); name != null; name = json.nextName()) {
+                    JsonToken value = json.nextToken();
+                    if (name.equals("username") || name.equals("password")) {
+                        if (value != JsonToken.VALUE_STRING) {
+                            return null;
+                        }
+                        if (name.equals("username")) {
+                            username = json.getString();
+                        } else {
+                            password = json.getString();
+                        }
+                    } else {
+                        json.skipChildren();
+                    }
+                }
+                if (json.currentToken() != JsonToken.END_OBJECT || json.nextToken() != null) {
+                    return null;
+                }
+            } catch (JacksonException notOneObject) {
+                return null; // malformed, a duplicate key, or trailing content: the client's 400
+            }
+            return username == null || password == null ? null : new Credentials(username, password);
         }
     }
 
