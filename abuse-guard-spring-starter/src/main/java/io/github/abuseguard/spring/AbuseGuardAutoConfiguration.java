@@ -425,6 +425,14 @@ public final class AbuseGuardAutoConfiguration {
             return new AuthenticationFailureOutcomes();
         }
 
+        /** Hears each sign-in filter's failure (see {@link SignInFailureHandlers}). */
+        @Bean
+        @ConditionalOnClass(
+                name = "org.springframework.security.web.authentication.AbstractAuthenticationProcessingFilter")
+        static SignInFailureHandlers abuseGuardSignInFailureHandlers() {
+            return new SignInFailureHandlers();
+        }
+
         /**
          * Between the abuse-guard filter and Spring Security's chain (its order, or {@code spring.security.filter.order},
          * less one): a failed sign-in told by the exception its failure handler keeps (see {@link
