@@ -295,9 +295,9 @@ public interface KeyResolver {
                 case "header" -> header(requireArgument(spec, kind, argument));
                 case "query" -> queryParameter(requireArgument(spec, kind, argument));
                 case "cookie" -> cookie(requireArgument(spec, kind, argument));
-                case "body" -> bodyField(requireArgument(spec, kind, argument));
-                case "body-exact" -> bodyFieldExact(requireArgument(spec, kind, argument));
-                case "mailbox" -> mailbox(requireArgument(spec, kind, argument));
+                case "body" -> bodyField(requirePointer(spec, kind, argument));
+                case "body-exact" -> bodyFieldExact(requirePointer(spec, kind, argument));
+                case "mailbox" -> mailbox(requirePointer(spec, kind, argument));
                 case "global" -> {
                     if (raws.length > 1 || !argument.isEmpty() || colon >= 0) {
                         // Joined to a client's part, the key would be that client's: no cap at all.
@@ -323,6 +323,20 @@ public interface KeyResolver {
         if (argument.isEmpty()) {
             throw new IllegalArgumentException(
                     "key '" + spec + "': '" + kind + "' needs a name, as in " + kind + ":NAME");
+        }
+        return argument;
+    }
+
+    /**
+     * A body field's JSON Pointer, which starts with {@code /}: written as a form field's name ({@code body:username})
+     * it is named with the spelling that works, not left to the pointer parser's own message (user71 F3).
+     */
+    private static String requirePointer(String spec, String kind, String argument) {
+        requireArgument(spec, kind, argument);
+        if (!argument.startsWith("/")) {
+            throw new IllegalArgumentException("key '" + spec + "': '" + kind + ":" + argument
+                    + "' names a body field by a JSON Pointer, which starts with '/': write " + kind + ":/" + argument
+                    + " (a form field is named the same way)");
         }
         return argument;
     }

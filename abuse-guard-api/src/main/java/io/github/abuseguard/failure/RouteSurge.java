@@ -3,6 +3,7 @@ package io.github.abuseguard.failure;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.KeyResolver;
 import io.github.abuseguard.internal.BaselineGrowth;
+import io.github.abuseguard.internal.Durations;
 import io.github.abuseguard.internal.IpAddresses;
 import io.github.abuseguard.internal.SiteModes;
 import io.github.abuseguard.store.Bans;
@@ -11,6 +12,8 @@ import io.github.abuseguard.store.StateStore;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The surge detector of one rule's routes; see {@link UnderAttack}. Counts live in the store, so
@@ -18,6 +21,8 @@ import org.jspecify.annotations.Nullable;
  * the baseline is learned per instance and can be exported and imported.
  */
 final class RouteSurge {
+    private static final Logger LOG = LoggerFactory.getLogger(RouteSurge.class);
+
     /** How much a finished window moves the baseline: about the last 20 windows dominate. */
     static final double LEARNING_RATE = 0.1;
     /**
@@ -237,6 +242,13 @@ final class RouteSurge {
         boolean on = modes.isBanned(rule);
         if (on != modeSeen) {
             modeSeen = on; // written on a change only: every request of the rule's routes asks
+            // another instance started it (or this one before a restart), or its duration ran out: the operator
+            // learns both from the log (user71 F4)
+            if (on) {
+                LOG.info("abuse-guard: failure rule '{}' has its routes under attack (started elsewhere)", rule);
+            } else {
+                LOG.info("abuse-guard: failure rule '{}' has its routes no longer under attack", rule);
+            }
         }
         return on;
     }
@@ -643,7 +655,15 @@ final class RouteSurge {
             }
             modes.ban(rule, settings.duration());
             modes.ban(limitKey, extensibleFor);
+            modeSeen = true; // this instance's own start, logged here
             entered.incrementAndGet();
+            LOG.warn(
+                    "abuse-guard: failure rule '{}' put its routes under attack for {} ({}): clients without a history"
+                            + " are refused ({})",
+                    rule,
+                    Durations.written(settings.duration()),
+                    slowly ? "failures of many client sites over the slow window" : "a surge of failures in a window",
+                    settings.action().name().toLowerCase(java.util.Locale.ROOT));
             extendedEpoch.set(epoch);
             starters.remember(nowMillis, slowly);
             slow.spend();

@@ -1,6 +1,7 @@
 package io.github.abuseguard.volume;
 
 import io.github.abuseguard.internal.BaselineGrowth;
+import io.github.abuseguard.internal.Durations;
 import io.github.abuseguard.internal.IpAddresses;
 import io.github.abuseguard.internal.ModeStarterSites;
 import io.github.abuseguard.internal.SiteModes;
@@ -11,6 +12,8 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The population-level distinct-resource count of one rule's routes; see {@link UnderScrape}.
@@ -33,6 +36,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * starts or extends the mode.
  */
 final class RouteScrapeWatch {
+    private static final Logger LOG = LoggerFactory.getLogger(RouteScrapeWatch.class);
+
     private static final int REGISTERS = 4096;
     /** The most new resources one fresh register is taken to stand for, however full the last window's sketch. */
     static final double MAX_FRESH_WEIGHT = 64;
@@ -240,7 +245,15 @@ final class RouteScrapeWatch {
         boolean under = modes.isBanned(rule);
         // kept only if nothing newer was learnt meanwhile: a read from before this instance started the
         // mode must not undo it
-        mode.compareAndSet(read, new ModeRead(under, nowMillis));
+        if (mode.compareAndSet(read, new ModeRead(under, nowMillis)) && under != read.under()) {
+            // another instance started it (or this one before a restart), or its duration ran out: the operator
+            // learns both from the log, once per instance (user71 F4)
+            if (under) {
+                LOG.info("abuse-guard: volume rule '{}' has its routes under scrape (started elsewhere)", rule);
+            } else {
+                LOG.info("abuse-guard: volume rule '{}' has its routes no longer under scrape", rule);
+            }
+        }
         return under;
     }
 
@@ -349,6 +362,16 @@ final class RouteScrapeWatch {
         modes.ban(rule, settings.duration());
         modes.ban(limitKey, settings.duration().multipliedBy(MAX_DURATIONS - 1));
         mode.set(new ModeRead(true, nowMillis));
+        LOG.warn(
+                "abuse-guard: volume rule '{}' put its routes under scrape for {} ({}): clients without another"
+                        + " activity are refused ({}), and so are those past {} distinct resources",
+                rule,
+                Durations.written(settings.duration()),
+                byLongWindows
+                        ? "fresh resources found by many client sites over the long windows"
+                        : "fresh resources found by many client sites within a window",
+                settings.action().name().toLowerCase(java.util.Locale.ROOT),
+                settings.maxDistinct());
         rememberStarters(nowMillis, byLongWindows);
     }
 

@@ -236,6 +236,34 @@ class FailureGuardTest {
      * 100 in parallel (each held 5 s by the tarpit). At most the failures that start the mode are in flight at once
      * from clients the mode would refuse; the others wait a moment. A client with a history is not held back.
      */
+    /**
+     * user71 F4: a route going under attack refuses every client without a history for the mode's duration, and the
+     * log said nothing of it (only the sampled per-request denials): its start is one WARN naming the rule.
+     */
+    @Test
+    void aRouteGoingUnderAttackIsLoggedOnceNamingItsRule() {
+        FailureGuard guard =
+                guard(login().maxRetry(10).underAttack(surge(Action.REJECT)).build());
+        AbuseGuard engine = engine(guard);
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        try {
+            System.setErr(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+            for (int a = 0; a < 60 && guard.underAttack().isEmpty(); a++) {
+                exchange(engine, login("10." + (a + 1) + ".0.1", "victim", "python-requests/2.31"), 401);
+            }
+            exchange(engine, login("10.250.0.1", "victim", "python-requests/2.31"), 401);
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(guard.underAttack()).containsExactly("login");
+        String log = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(log.lines().filter(line -> line.contains("failure rule 'login' put its routes under attack")))
+                .as("one WARN, however many requests see the mode")
+                .hasSize(1);
+        assertThat(log).doesNotContain("started elsewhere");
+    }
+
     @Test
     void aBurstOfGuessesFromFreshAddressesInFlightAtOnceIsHeldToTheFailuresThatStartTheMode() {
         FailureGuard guard =
