@@ -144,43 +144,73 @@ final class EmailDomain {
         if (normalised == null || normalised.isEmpty()) {
             return false;
         }
-        // every label a number, as inet_aton reads them (decimal, 0x hex), and a host's worth of them: two to four
-        // parts, or one above 24 bits; one short number (orders%2024@z, me%20@z) or a name with a numeric last label
-        // (sales%team.2@z) is a local part's text (review124 F3)
+        // every label a number, as inet_aton reads them (decimal, 0x hex, 0 octal, leading zeros free: review125 F1),
+        // within the width its place gives it, and a host's worth of them: two to four parts, or one above 24 bits;
+        // one short number (orders%2024@z, me%20@z), a number no resolver reads as an address (above 32 bits, an
+        // octal 8: review125 F3) or a name with a numeric last label (sales%team.2@z) is a local part's text
+        // (review124 F3)
         String[] labels = normalised.split("\\.", -1);
         if (labels.length > 4) {
             return false;
         }
-        long single = -1;
-        for (String label : labels) {
-            boolean hex = label.startsWith("0x") && label.length() > 2;
-            if (label.isEmpty() || label.length() > 12) {
+        for (int i = 0; i < labels.length; i++) {
+            long value = inetAtonPart(labels[i]);
+            // the last part fills the bytes the others leave: 32, 24, 16 or 8 bits
+            long limit = i == labels.length - 1 ? (1L << (8 * (5 - labels.length))) - 1 : 255;
+            if (value < 0 || value > limit) {
                 return false;
             }
-            for (int i = hex ? 2 : 0; i < label.length(); i++) {
-                char c = label.charAt(i);
-                if (!(c >= '0' && c <= '9') && !(hex && c >= 'a' && c <= 'f')) {
-                    return false;
-                }
-            }
-            if (labels.length == 1) {
-                single = hex ? Long.parseLong(label.substring(2), 16) : Long.parseLong(label);
+            if (labels.length == 1 && value < 1L << 24) {
+                return false;
             }
         }
-        return labels.length > 1 || single >= 1L << 24;
+        return true;
+    }
+
+    /** A part of an address as {@code inet_aton} reads it (decimal, {@code 0x} hex, {@code 0} octal), or -1. */
+    private static long inetAtonPart(String label) {
+        int radix = 10;
+        int from = 0;
+        if (label.startsWith("0x")) {
+            radix = 16;
+            from = 2;
+        } else if (label.length() > 1 && label.charAt(0) == '0') {
+            radix = 8;
+            from = 1;
+        }
+        if (from >= label.length()) {
+            return -1;
+        }
+        long value = 0;
+        for (int i = from; i < label.length(); i++) {
+            int digit = Character.digit(label.charAt(i), radix);
+            if (digit < 0 || label.charAt(i) > 'f') {
+                return -1; // not a digit of the radix (Character.digit reads other scripts' digits too)
+            }
+            value = value * radix + digit;
+            if (value > 0xFFFF_FFFFL) {
+                return -1; // above 32 bits, however many leading zeros came first
+            }
+        }
+        return value;
     }
 
     /**
      * The address with the brackets, angle brackets and parentheses of its hops dropped ({@code
      * bot%[yopmail.com]@gmail.com} as {@code bot%yopmail.com@gmail.com}), as an application or relay that strips
      * them routes it (probe71d F2: such hops passed where {@code a@[yopmail.com]} was refused): a hop segment, after
-     * a {@code %} or before a {@code !}, wrapped whole in a pair of them; {@code null} when the part before its last
+     * a {@code %} or before a {@code !}, wrapped whole in them, paired or not; {@code null} when the part before its last
      * {@code @} outside comments has none, so that a comment's content stays unread. One scan.
      */
     static @Nullable String strippedHopsReading(String address) {
         int at = lastAtOutsideComments(address, true);
+        if (at == NOT_CLOSED) {
+            // a parenthesis left open opens no comment: the parser reads it as an ordinary character, and so is it
+            // read here (review125 F2: bot%(yopmail.com]@gmail.com passed)
+            at = lastAtOutsideComments(address, false);
+        }
         if (at <= 0) {
-            return null; // none, or a comment left open: the parser's reading stands
+            return null; // none: the parser's reading stands
         }
         StringBuilder out = null;
         int start = 0;
@@ -204,7 +234,10 @@ final class EmailDomain {
                     while (to > from && Character.isWhitespace(address.charAt(to - 1))) {
                         to--;
                     }
-                    unwrapped = to - from >= 2 && closes(address.charAt(from), address.charAt(to - 1));
+                    // an opening one and a closing one, paired or not, as the reading after the '@' drops them
+                    // (review125 F2: bot%[yopmail.com)@gmail.com passed where bot@[yopmail.com) was refused); a lone
+                    // closing one may end a comment's text, which stays unread
+                    unwrapped = to - from >= 2 && opens(address.charAt(from)) && closes(address.charAt(to - 1));
                     if (unwrapped) {
                         from++;
                         to--;
@@ -227,14 +260,14 @@ final class EmailDomain {
         return out == null ? null : out.append(address, at, address.length()).toString();
     }
 
-    /** Whether {@code close} closes {@code open} as a bracket, an angle bracket or a parenthesis. */
-    private static boolean closes(char open, char close) {
-        return (open == '[' && close == ']')
-                || (open == '<' && close == '>')
-                || (open == '(' && close == ')')
-                || (open == '\uFF3B' && close == '\uFF3D') // full-width, which NFKC reads as [ ]
-                || (open == '\uFF1C' && close == '\uFF1E')
-                || (open == '\uFF08' && close == '\uFF09');
+    /** Whether {@code c} opens a bracket, an angle bracket or a parenthesis, full-width ones too (NFKC: [ < ( ). */
+    private static boolean opens(char c) {
+        return c == '[' || c == '<' || c == '(' || c == '\uFF3B' || c == '\uFF1C' || c == '\uFF08';
+    }
+
+    /** Whether {@code c} closes a bracket, an angle bracket or a parenthesis, full-width ones too. */
+    private static boolean closes(char c) {
+        return c == ']' || c == '>' || c == ')' || c == '\uFF3D' || c == '\uFF1E' || c == '\uFF09';
     }
 
     /**

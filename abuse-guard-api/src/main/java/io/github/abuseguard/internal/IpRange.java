@@ -105,10 +105,11 @@ public final class IpRange {
 
     /**
      * As {@link #listEntry(String)}, where the operator's own translation prefixes ({@code client.nat64-prefixes})
-     * make a client in one of them its IPv4 address: an address in one, or a block of a {@code /96} prefix longer
-     * than it, names that IPv4 address or block, as {@link #parse} makes of one in the well-known prefixes (review120
+     * make a client in one of them its IPv4 address: an address in one, or a block in one that fixes at least an IPv4
+     * {@code /8} (the address's bits laid out as RFC 6052 does for the prefix's length), names that IPv4 address or
+     * block, as {@link #parse} makes of one in the well-known prefixes (review120
      * F1: a deny entry {@code 2001:db8:64::198.51.100.66} never matched the client the resolver made
-     * {@code 198.51.100.66}). A whole prefix, or a block of a shorter prefix, stays as written.
+     * {@code 198.51.100.66}). A whole prefix, or a block in it wider than an IPv4 /8, stays as written.
      *
      * @throws IllegalArgumentException as {@link #parse}
      */
@@ -117,12 +118,12 @@ public final class IpRange {
         if (range.network.length == 16 && !translating.isEmpty()) {
             for (Nat64Prefix prefix : translating) {
                 boolean host = range.prefixLength == 128;
-                if (!host && !(prefix.length() == 96 && range.prefixLength > 96)) {
-                    continue;
+                int ipv4Prefix = host ? 32 : ipv4BitsWithin(prefix.length(), range.prefixLength);
+                if (range.prefixLength < prefix.length() || ipv4Prefix < NARROWEST_BROAD_IPV4_PREFIX) {
+                    continue; // the prefix itself, or a block as wide as an IPv4 /8 or wider: as written
                 }
                 byte[] ipv4 = Nat64Prefix.embeddedIpv4(List.of(prefix), range.network);
                 if (ipv4 != null) {
-                    int ipv4Prefix = host ? 32 : range.prefixLength - 96;
                     return List.of(
                             new IpRange(IpAddresses.mask(ipv4, ipv4Prefix), ipv4Prefix, range.text, range.hostBits));
                 }
@@ -188,6 +189,26 @@ public final class IpRange {
 
     /** The shortest IPv4 prefix that stays inside one /8, as every private or single-operator block does. */
     public static final int NARROWEST_BROAD_IPV4_PREFIX = 8;
+
+    /**
+     * How many leading bits of the embedded IPv4 address a block of {@code blockLength} bits fixes under a translation
+     * prefix of {@code prefixLength} bits, as RFC 6052 lays the address out: after the prefix, skipping bits 64-71
+     * (the u octet) for prefixes up to {@code /64} (review125 F6: a block of a {@code /64} prefix stayed an IPv6 block
+     * no client is, the resolver making each its IPv4 address).
+     */
+    static int ipv4BitsWithin(int prefixLength, int blockLength) {
+        int fixed = 0;
+        for (int bit = 0; bit < 32; bit++) {
+            int position = prefixLength + bit;
+            if (prefixLength <= 64 && position >= 64) {
+                position += 8;
+            }
+            if (position < blockLength) {
+                fixed++;
+            }
+        }
+        return fixed;
+    }
 
     /**
      * The shortest IPv6 prefix taken for one operator's block: a /24 or longer (a CDN's widest published
