@@ -286,7 +286,9 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                         if (place == PLACE_TAKEN) {
                             places |= 1L << i;
                         } else if (place != null) {
-                            decision = place;
+                            // a banned key is told its ban, which the store step would have found, not to retry in a
+                            // second (probe72b F2: 14-18 of 20 requests of a banned address sent at once were)
+                            decision = decision == STORE_STEP ? rules[i].banOr(request, now, place) : place;
                         }
                     }
                     if (decision == STORE_STEP) {
@@ -1016,6 +1018,12 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 return counts.isBanned(key) ? banned(key, now) : null;
             }
             return STORE_STEP;
+        }
+
+        /** The ban of the request's key, or {@code otherwise} when it has none. */
+        Decision banOr(GuardRequest request, long now, Decision otherwise) {
+            String key = keyOf(request);
+            return counts.isBanned(key) ? banned(key, now) : otherwise;
         }
 
         /**

@@ -3728,4 +3728,36 @@ class FailureGuardTest {
                 .as("the proved neighbour signing in while one /64 of its site holds two requests in flight")
                 .isNull();
     }
+
+    /**
+     * probe72b F2: a banned client whose site (an IPv6 /48) had the route's places taken by two other requests in
+     * flight was refused 429 too-many-unknown-in-flight with Retry-After: 1 instead of its ban: the place is taken
+     * before the store step that finds the ban. On the demo over Redis, 14 to 18 of 20 simultaneous requests of a
+     * banned address were told to retry in a second while its ban had ten minutes to run.
+     */
+    @Test
+    void aBannedClientIsToldItsBanNotToRetryInASecondWhileItsSitesPlacesAreTaken() {
+        AbuseGuard engine = engine(
+                guard(login().maxRetry(3).underAttack(surge(Action.REJECT)).build()));
+        String banned = "2001:db8:1:1::1";
+        for (int i = 0; i < 3; i++) {
+            exchange(engine, login(banned, "victim", "python-requests/2.31"), 401);
+        }
+        Decision ban =
+                engine.evaluate(login(banned, "victim", "python-requests/2.31")).decision();
+        assertThat(ban.reason()).as("banned").isEqualTo("too-many-failures");
+        for (int i = 2; i < 4; i++) {
+            assertThat(engine.evaluate(login("2001:db8:1:" + i + "::1", "other" + i, "python-requests/2.31"))
+                            .decision()
+                            .isAllow())
+                    .as("another address of the /48, in flight")
+                    .isTrue();
+        }
+
+        Decision again =
+                engine.evaluate(login(banned, "victim", "python-requests/2.31")).decision();
+
+        assertThat(again.reason()).as("still its ban").isEqualTo("too-many-failures");
+        assertThat(again.retryAfter()).as("the ban's time, not a second").isGreaterThan(Duration.ofSeconds(1));
+    }
 }
