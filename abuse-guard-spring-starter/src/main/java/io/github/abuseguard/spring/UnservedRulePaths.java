@@ -20,6 +20,7 @@ import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.Resource;
+import org.springframework.util.ClassUtils;
 import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.servlet.function.support.RouterFunctionMapping;
 import org.springframework.web.servlet.handler.AbstractUrlHandlerMapping;
@@ -163,11 +164,30 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
         }
     }
 
+    /** Whether a sign-in filter serves a path, asked once on the first path no route serves; see {@link SignInFilterPaths}. */
+    private java.util.function.@Nullable Predicate<String> signInServes;
+
+    private boolean signInFilterServes(String path) {
+        if (signInServes == null) {
+            ClassLoader loader = getClass().getClassLoader();
+            SignInFilterPaths paths =
+                    ClassUtils.isPresent(SIGN_IN_FILTER, loader) && ClassUtils.isPresent(FILTER_INVOCATION, loader)
+                            ? SignInFilterPaths.of(beans)
+                            : null;
+            signInServes = paths == null ? served -> false : paths::serves;
+        }
+        return signInServes.test(path);
+    }
+
+    private static final String SIGN_IN_FILTER =
+            "org.springframework.security.web.authentication.AbstractAuthenticationProcessingFilter";
+    private static final String FILTER_INVOCATION = "org.springframework.security.web.FilterInvocation";
+
     /** Warns about each path of the list {@code property} that may match no route. */
     private void warnIfUnserved(Routes routes, String property, @Nullable List<String> paths) {
         for (int i = 0; paths != null && i < paths.size(); i++) {
             String path = paths.get(i);
-            if (path != null && !managementServes(path) && !routes.mayServe(path)) {
+            if (path != null && !managementServes(path) && !routes.mayServe(path) && !signInFilterServes(path)) {
                 log.warn(
                         "{}[{}]: '{}' matches no route of the application: it applies only where a filter (Spring"
                                 + " Security's form login, POST /login) or another servlet serves it; is it"
