@@ -101,7 +101,45 @@ final class WeakenedProtection implements SmartInitializingSingleton, BeanClassL
         }
         warnAboutPrincipalBeforeSecurity();
         warnAboutSessionsSharedByAddress();
+        warnAboutUncountedBasicPasswords();
     }
+
+    /**
+     * HTTP Basic answers a wrong password {@code 401} on every path its chain covers, each one a free guess; where no
+     * failure rule counts such a request ({@code credential: header:Authorization}, or a key or distinct naming {@code
+     * basic-user}), its passwords can be guessed without limit (user71 F2: 60 of 60 wrong passwords on {@code
+     * /api/items}, 15 of 15 on the exempt health path). Only where a {@code SecurityFilterChain} has HTTP Basic.
+     */
+    private void warnAboutUncountedBasicPasswords() {
+        if (beans == null
+                || !ClassUtils.isPresent(BASIC_FILTER, classLoader)
+                || !properties.section(FailureSettings.class).enabled()
+                || !BrowserSignIn.basicSignIn(beans)) {
+            return;
+        }
+        boolean counted = properties.section(FailureSettings.class).rules().values().stream()
+                        .anyMatch(rule -> rule != null && countsBasic(rule.key(), rule.distinct(), rule.credential()))
+                || (annotations != null
+                        && annotations.failureRules().stream()
+                                .anyMatch(rule -> countsBasic(
+                                        rule.keyResolver().toString(), rule.distinct(), rule.credential())));
+        if (!counted) {
+            log.warn("HTTP Basic is on in a SecurityFilterChain: a wrong password is answered 401 on every path the"
+                    + " chain covers, and no failure rule counts such a request, so its passwords can be guessed"
+                    + " without limit; add one, such as abuse-guard.failure.rules.basic: paths [/**], statuses 401,"
+                    + " key ip, credential header:Authorization (and keep the health paths in a chain without HTTP"
+                    + " Basic)");
+        }
+    }
+
+    private static boolean countsBasic(@Nullable String key, @Nullable String distinct, @Nullable String credential) {
+        return (credential != null && credential.strip().equalsIgnoreCase("header:Authorization"))
+                || (key != null && key.toLowerCase(Locale.ROOT).contains("basic-user"))
+                || (distinct != null && distinct.toLowerCase(Locale.ROOT).contains("basic-user"));
+    }
+
+    private static final String BASIC_FILTER =
+            "org.springframework.security.web.authentication.www.BasicAuthenticationFilter";
 
     /**
      * The sequence session's default, {@code header:Authorization}, falls back to the client's address: where users
@@ -164,6 +202,14 @@ final class WeakenedProtection implements SmartInitializingSingleton, BeanClassL
                     filter -> filter
                             instanceof
                             org.springframework.security.web.authentication.AbstractAuthenticationProcessingFilter);
+        }
+
+        /** Whether a chain signs requests in by HTTP Basic. */
+        static boolean basicSignIn(ListableBeanFactory beans) {
+            return anyFilter(
+                    beans,
+                    filter -> filter
+                            instanceof org.springframework.security.web.authentication.www.BasicAuthenticationFilter);
         }
 
         /** Whether a chain signs requests in by a header: HTTP Basic, or a Bearer token of a resource server. */
