@@ -94,37 +94,45 @@ def top_level_domains():
     print(f"{path.relative_to(root)}: {len(names)} top-level names")
 
 
-def public_suffixes():
-    """The Public Suffix List's suffixes (a wildcard rule's base too), from Debian's publicsuffix package."""
-    path = Path("/usr/share/publicsuffix/public_suffix_list.dat")
-    if not path.exists():
-        sys.exit(f"{path} is missing: install the publicsuffix package (apt-get install publicsuffix)")
-    names = set()
-    for line in path.read_text(encoding="utf-8").splitlines():
-        rule = line.strip().lower()
-        if not rule or rule.startswith("//") or rule.startswith("!"):
-            continue
-        name = normalise(rule.removeprefix("*."))
-        if name:
-            names.add(name)
-    return names
+class PublicSuffixes:
+    """The Public Suffix List, from Debian's publicsuffix package: its names, wildcard rules and exceptions."""
+
+    def __init__(self):
+        path = Path("/usr/share/publicsuffix/public_suffix_list.dat")
+        if not path.exists():
+            sys.exit(f"{path} is missing: install the publicsuffix package (apt-get install publicsuffix)")
+        self.names, self.wildcards, self.exceptions = set(), set(), set()
+        for line in path.read_text(encoding="utf-8").splitlines():
+            rule = line.strip().lower()
+            if not rule or rule.startswith("//"):
+                continue
+            kind = self.exceptions if rule.startswith("!") else self.wildcards if rule.startswith("*.") else self.names
+            name = normalise(rule.removeprefix("!").removeprefix("*."))
+            if name:
+                kind.add(name)
+        self.names |= self.wildcards  # a wildcard rule's base is a suffix too
+
+    def __contains__(self, domain):
+        """Whether the domain is a public suffix: listed, or one label under a wildcard rule and no exception."""
+        parent = domain.partition(".")[2]
+        return domain in self.names or (parent in self.wildcards and domain not in self.exceptions)
 
 
 top_level_domains()
 if "--tlds-only" in sys.argv:
     sys.exit(0)
 
-suffixes = public_suffixes()
+suffixes = PublicSuffixes()
 cc0_pkg, cc0_licence, cc0_dir = pack("disposable-email-domains-js")
 if cc0_licence != "CC0-1.0":
     sys.exit(f"{cc0_pkg} is no longer CC0 ({cc0_licence}); check before bundling")
 cc0 = clean(json.loads((cc0_dir / "dist/dict/disposable_email_blocklist.json").read_text()))
 exclusions = set(clean((root / "tools/email/disposable-exclusions.txt").read_text().splitlines()))
 excluded = sorted(exclusions & set(cc0))
+cc0 = [d for d in cc0 if d not in exclusions]
 suffix_entries = sorted(d for d in cc0 if d in suffixes)
 if suffix_entries:
     sys.exit(f"{cc0_pkg} names public suffixes {suffix_entries}; add them to tools/email/disposable-exclusions.txt")
-cc0 = [d for d in cc0 if d not in exclusions]
 additions_file = root / "tools/email/disposable-additions.txt"
 additions = [d for d in clean(additions_file.read_text().splitlines()) if d not in set(cc0) and d not in exclusions]
 write(

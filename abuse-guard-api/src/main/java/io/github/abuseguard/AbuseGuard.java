@@ -106,6 +106,8 @@ public final class AbuseGuard implements AutoCloseable {
     private final int[] observerSlots;
     /** The slots of the guards that keep a history ({@link Guard#lacksHistory}). */
     private final int[] historySlots;
+    /** The observing guards that may hear an outcome before the response is committed ({@link #observesBeforeCommit}). */
+    private final int[] earlySlots;
     /**
      * Whether a guard that does not settle its history before the exchange still hears whether a route is
      * watched: otherwise a request settled before the exchange needs no second look-up of its path.
@@ -152,6 +154,10 @@ public final class AbuseGuard implements AutoCloseable {
         this.historySlots = observingAt.stream()
                 .mapToInt(Integer::intValue)
                 .filter(i -> overridesLacksHistory(slots[i].guard))
+                .toArray();
+        this.earlySlots = observingAt.stream()
+                .mapToInt(Integer::intValue)
+                .filter(i -> overrides(slots[i].guard, "observesBeforeCommit"))
                 .toArray();
         boolean heard = false;
         for (int i : observerSlots) {
@@ -1234,6 +1240,9 @@ public final class AbuseGuard implements AutoCloseable {
             applying = exempt ? 0 : plan.slots;
             watched = !exempt && plan.watched && status >= 200 && status < 400;
         }
+        if (earlySlots.length > 0) {
+            applying &= ~request.observedBeforeCommit(); // heard already, with the status the client received
+        }
         for (int i = 0; i < observingGuards.length; i++) {
             if ((applying & 1L << observerSlots[i]) == 0) {
                 continue;
@@ -1250,6 +1259,70 @@ public final class AbuseGuard implements AutoCloseable {
                 slot.observer.observe(request, status);
             } catch (RuntimeException e) {
                 slot.failures.warn(log, "Observer '" + slot.observer.name() + "' failed to observe an outcome", e);
+            }
+        }
+    }
+
+    /**
+     * Which guards hear this request's outcome as soon as its status is final, before the response is committed
+     * ({@link Guard#observesBeforeCommit}): a step a later request of the client is checked against, which a client
+     * firing that request the instant it receives this answer must find recorded (probe71c F3). An adapter that
+     * calls this reports the status to {@link #observeBeforeCommit} before the response is committed (at the latest
+     * when the exchange ends), and {@link #complete} then leaves those guards out.
+     *
+     * @param evaluation what {@link #evaluate} answered for this very request, or {@code null}
+     * @return a bit per such guard, 0 when none (no guard that may, an exempt request, a step no rule looks back for)
+     */
+    public long observesBeforeCommit(GuardRequest request, @Nullable Evaluation evaluation) {
+        if (earlySlots.length == 0) {
+            return 0;
+        }
+        MethodPlan plan = planOf(request, evaluation);
+        long applying =
+                plan == null ? (exempt(null, request) ? 0 : allSlots) : (exempt(plan.route, request) ? 0 : plan.slots);
+        long early = 0;
+        for (int index : earlySlots) {
+            if ((applying & 1L << index) == 0) {
+                continue;
+            }
+            GuardSlot slot = slots[index];
+            try {
+                if (slot.guard.observesBeforeCommit(request)) {
+                    early |= 1L << index;
+                }
+            } catch (RuntimeException e) {
+                // heard after the exchange instead, as before
+                slot.failures.warn(log, "Guard '" + slot.guard.name() + "' failed to tell whether it hears early", e);
+            }
+        }
+        return early;
+    }
+
+    /**
+     * Lets the guards {@link #observesBeforeCommit} named hear the request's final status now, before the response is
+     * committed; {@link #complete} leaves them out. Call it once; exceptions are contained like those of {@link
+     * #complete}.
+     *
+     * @param early what {@link #observesBeforeCommit} answered for the request
+     */
+    public void observeBeforeCommit(GuardRequest request, @Nullable Evaluation evaluation, int status, long early) {
+        if (early == 0 || (request.observedBeforeCommit() & early) == early) {
+            return;
+        }
+        request.observedBeforeCommit(request.observedBeforeCommit() | early);
+        MethodPlan plan = planOf(request, evaluation);
+        boolean watched = status >= 200
+                && status < 400
+                && (plan == null ? watchedPath(request.method(), request.path()) : plan.watched);
+        for (int i = 0; i < observingGuards.length; i++) {
+            if ((early & 1L << observerSlots[i]) == 0) {
+                continue;
+            }
+            GuardSlot slot = observingGuards[i];
+            try {
+                slot.observe(request, status, watched, plan == null ? null : plan.rules[observerSlots[i]]);
+            } catch (RuntimeException e) {
+                slot.failures.warn(log, "Guard '" + slot.guard.name() + "' failed to observe an outcome", e);
             }
         }
     }

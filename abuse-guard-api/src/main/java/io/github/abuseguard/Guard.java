@@ -59,6 +59,17 @@ public interface Guard {
     }
 
     /**
+     * Whether the guard hears this request's outcome ({@link #observe(GuardRequest, int, boolean)}) as soon as its
+     * status is final, before the response is committed, rather than after the exchange: where a later request of
+     * the same client is judged by it (a step a {@code requires} rule looks back for), which a client firing that
+     * request the instant it receives this answer must find recorded. Asked before the application answers, only
+     * where the adapter reports commits; the guard then hears the outcome once, early. The default is {@code false}.
+     */
+    default boolean observesBeforeCommit(GuardRequest request) {
+        return false;
+    }
+
+    /**
      * Whether the client of this request has no history yet that this guard would give it for a successful
      * answer on this watched route (see {@link #observe(GuardRequest, int, boolean)}). Asked before the
      * application answers, only on watched routes and only when the adapter reports commits

@@ -194,6 +194,18 @@ public interface GuardRequest {
     default void historySettled(boolean settled) {}
 
     /**
+     * The guards (a bit per guard, as the engine numbers them) that heard the request's outcome before its response
+     * was committed ({@link AbuseGuard#observeBeforeCommit}), which {@link AbuseGuard#complete} leaves out. Adapters
+     * keep it in a field, starting 0; the default keeps nothing and answers 0.
+     */
+    default long observedBeforeCommit() {
+        return 0;
+    }
+
+    /** Records the guards that heard the outcome early; see {@link #observedBeforeCommit()}. The default keeps nothing. */
+    default void observedBeforeCommit(long guards) {}
+
+    /**
      * Whether a guard that checked this request needs to hear, as its outcome, the status the application's
      * handler meant rather than one a framework wrote after the handler had returned: Spring MVC answers
      * {@code 406} when it cannot write a handler's return value in a type the client's {@code Accept} names,
@@ -373,7 +385,7 @@ public interface GuardRequest {
                     principal,
                     body,
                     proxiesNamed,
-                    new long[3]);
+                    new long[4]);
         }
 
         private record PlainGuardRequest(
@@ -406,6 +418,16 @@ public interface GuardRequest {
             @Override
             public long heldRoutePlaces() {
                 return slots[2];
+            }
+
+            @Override
+            public long observedBeforeCommit() {
+                return slots[3];
+            }
+
+            @Override
+            public void observedBeforeCommit(long guards) {
+                slots[3] = guards;
             }
 
             @Override

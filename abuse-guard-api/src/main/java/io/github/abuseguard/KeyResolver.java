@@ -297,7 +297,11 @@ public interface KeyResolver {
                 case "cookie" -> cookie(requireArgument(spec, kind, argument));
                 case "body" -> bodyField(requirePointer(spec, kind, argument));
                 case "body-exact" -> bodyFieldExact(requirePointer(spec, kind, argument));
-                case "mailbox" -> mailbox(requirePointer(spec, kind, argument));
+                case "mailbox" ->
+                    mailbox(
+                            argument.startsWith("query:")
+                                    ? requireArgument(spec, kind, argument) // the mailbox of a query parameter
+                                    : requirePointer(spec, kind, argument));
                 case "global" -> {
                     if (raws.length > 1 || !argument.isEmpty() || colon >= 0) {
                         // Joined to a client's part, the key would be that client's: no cap at all.

@@ -235,12 +235,20 @@ final class EmailDomain {
                         to--;
                     }
                     // an opening one and a closing one, paired or not, as the reading after the '@' drops them
-                    // (review125 F2: bot%[yopmail.com)@gmail.com passed where bot@[yopmail.com) was refused); a lone
-                    // closing one may end a comment's text, which stays unread
-                    unwrapped = to - from >= 2 && opens(address.charAt(from)) && closes(address.charAt(to - 1));
-                    if (unwrapped) {
+                    // (review125 F2: bot%[yopmail.com)@gmail.com passed where bot@[yopmail.com) was refused), and a
+                    // square or angle one alone at either end (review126 F3: bot%yopmail.com]@gmail.com); a lone
+                    // parenthesis may end a comment's text, which stays unread
+                    unwrapped = false;
+                    if (to - from >= 2 && opens(address.charAt(from)) && closes(address.charAt(to - 1))) {
                         from++;
                         to--;
+                        unwrapped = true;
+                    } else if (to > from && opens(address.charAt(from)) && !isParenthesis(address.charAt(from))) {
+                        from++;
+                        unwrapped = true;
+                    } else if (to > from && closes(address.charAt(to - 1)) && !isParenthesis(address.charAt(to - 1))) {
+                        to--;
+                        unwrapped = true;
                     }
                 } while (unwrapped);
             }
@@ -263,6 +271,11 @@ final class EmailDomain {
     /** Whether {@code c} opens a bracket, an angle bracket or a parenthesis, full-width ones too (NFKC: [ < ( ). */
     private static boolean opens(char c) {
         return c == '[' || c == '<' || c == '(' || c == '\uFF3B' || c == '\uFF1C' || c == '\uFF08';
+    }
+
+    /** Whether {@code c} is a parenthesis, full-width or not: it may open or close a comment. */
+    private static boolean isParenthesis(char c) {
+        return c == '(' || c == ')' || c == '\uFF08' || c == '\uFF09';
     }
 
     /** Whether {@code c} closes a bracket, an angle bracket or a parenthesis, full-width ones too. */

@@ -239,18 +239,39 @@ final class RouteSurge {
     }
 
     boolean isUnderAttack() {
+        long version = modeVersion;
         boolean on = modes.isBanned(rule);
         if (on != modeSeen) {
-            modeSeen = on; // written on a change only: every request of the rule's routes asks
-            // another instance started it (or this one before a restart), or its duration ran out: the operator
-            // learns both from the log (user71 F4)
-            if (on) {
-                LOG.info("abuse-guard: failure rule '{}' has its routes under attack (started elsewhere)", rule);
-            } else {
-                LOG.info("abuse-guard: failure rule '{}' has its routes no longer under attack", rule);
-            }
+            seen(on, version);
         }
         return on;
+    }
+
+    /**
+     * Records a read of the mode that differs from the last: written on a change only, as every request of the rule's
+     * routes asks. A read begun before this instance started the mode ({@code version} older) is stale and changes
+     * nothing (review126 F2: it wrote "off" over the start and logged the end right after it). Another instance's
+     * start, or the mode's end, is one INFO line (user71 F4).
+     */
+    private synchronized void seen(boolean on, long version) {
+        if (version != modeVersion || on == modeSeen) {
+            return;
+        }
+        modeSeen = on;
+        if (on) {
+            LOG.info("abuse-guard: failure rule '{}' has its routes under attack (started elsewhere)", rule);
+        } else {
+            LOG.info("abuse-guard: failure rule '{}' has its routes no longer under attack", rule);
+        }
+    }
+
+    /** How many times this instance started the mode: a read begun before the latest start is stale. */
+    private volatile long modeVersion;
+
+    /** This instance's own start of the mode, logged by its caller. */
+    private synchronized void started() {
+        modeVersion++;
+        modeSeen = true;
     }
 
     /**
@@ -655,7 +676,7 @@ final class RouteSurge {
             }
             modes.ban(rule, settings.duration());
             modes.ban(limitKey, extensibleFor);
-            modeSeen = true; // this instance's own start, logged here
+            started(); // this instance's own start, logged here
             entered.incrementAndGet();
             LOG.warn(
                     "abuse-guard: failure rule '{}' put its routes under attack for {} ({}): clients without a history"

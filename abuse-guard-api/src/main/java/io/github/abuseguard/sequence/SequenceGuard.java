@@ -737,6 +737,18 @@ public final class SequenceGuard implements Guard {
         this.monitored = Objects.requireNonNull(monitored, "monitored");
     }
 
+    /**
+     * A step some rule looks back for (a {@code requires} rule's prior, a once-only step) is recorded as its status is
+     * final, before the answer is committed: a client sending its next step the instant it receives this answer finds
+     * it in its trail (probe71c F3: a card added at once after the verify's answer was refused).
+     */
+    @Override
+    public boolean observesBeforeCommit(GuardRequest request) {
+        String template = template(request);
+        String method = method(request, template);
+        return priors.contains(method, template) || reserved.contains(method, template);
+    }
+
     @Override
     public void observe(GuardRequest request, int status) {
         String template = template(request);

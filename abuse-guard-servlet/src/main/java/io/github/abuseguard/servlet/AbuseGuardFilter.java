@@ -374,9 +374,14 @@ public class AbuseGuardFilter implements Filter {
         long awaiting = current.proof == null && current.engine.observesOutcomes()
                 ? current.engine.awaitsHistory(guardRequest, evaluation)
                 : 0;
-        HistoryOnCommit watching = awaiting == 0
+        // a step a later request of the client is judged by is heard at commit too (probe71c F3: a card added the
+        // instant the verify's answer arrived was refused, the step recorded only once the filters returned)
+        long early =
+                current.engine.observesOutcomes() ? current.engine.observesBeforeCommit(guardRequest, evaluation) : 0;
+        HistoryOnCommit watching = awaiting == 0 && early == 0
                 ? null
-                : new HistoryOnCommit(response, current.engine, guardRequest, awaiting, handlerStatus);
+                : new HistoryOnCommit(
+                        response, current.engine, guardRequest, evaluation, awaiting, early, handlerStatus);
         if (watching != null && downstream instanceof WrappingRequest wrapping) {
             wrapping.passedOnWith(watching);
         }

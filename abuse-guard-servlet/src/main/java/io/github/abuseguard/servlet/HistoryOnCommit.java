@@ -1,6 +1,7 @@
 package io.github.abuseguard.servlet;
 
 import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.Evaluation;
 import io.github.abuseguard.GuardRequest;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
@@ -12,7 +13,8 @@ import java.nio.ByteBuffer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The response of a request whose client has no history yet ({@link AbuseGuard#awaitsHistory}): it
+ * The response of a request whose client has no history yet ({@link AbuseGuard#awaitsHistory}), or whose outcome a
+ * guard hears at commit ({@link AbuseGuard#observesBeforeCommit}: a step a later request is judged by): it
  * reports the status to {@link AbuseGuard#earnHistory} just before anything that can commit the response
  * (a flush, a close, a write that may fill the buffer or complete the declared {@code Content-Length},
  * a redirect, an error), so that a client firing its
@@ -29,6 +31,10 @@ final class HistoryOnCommit extends HttpServletResponseWrapper {
     private final AbuseGuard engine;
     private final GuardRequest request;
     private final long awaiting;
+    /** The guards that hear the outcome at commit ({@link AbuseGuard#observesBeforeCommit}), 0 if none. */
+    private final long early;
+
+    private final @Nullable Evaluation evaluation;
     /** Where the request's outcome may be {@linkplain HandlerStatus#decided reported outright}; {@code null} if nowhere. */
     private final @Nullable HandlerStatus handlerStatus;
 
@@ -44,12 +50,16 @@ final class HistoryOnCommit extends HttpServletResponseWrapper {
             HttpServletResponse response,
             AbuseGuard engine,
             GuardRequest request,
+            @Nullable Evaluation evaluation,
             long awaiting,
+            long early,
             @Nullable HandlerStatus handlerStatus) {
         super(response);
         this.engine = engine;
         this.request = request;
+        this.evaluation = evaluation;
         this.awaiting = awaiting;
+        this.early = early;
         this.handlerStatus = handlerStatus;
     }
 
@@ -63,6 +73,8 @@ final class HistoryOnCommit extends HttpServletResponseWrapper {
             settled = true;
             // a failed sign-in answered with a redirect earns nothing (user70 F1)
             engine.earnHistory(request, handlerStatus == null ? status : handlerStatus.decidedOr(status), awaiting);
+            // a step the client's next request is judged by, recorded before the client can send that request
+            engine.observeBeforeCommit(request, evaluation, HandlerStatus.outcome(handlerStatus, status), early);
         }
     }
 

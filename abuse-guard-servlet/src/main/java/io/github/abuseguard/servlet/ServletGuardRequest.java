@@ -126,6 +126,7 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
     private ClientIdentity client;
     private Contents contents;
     private boolean historySettled;
+    private long observedBeforeCommit;
     /** Whether a guard asked for the handler's status (packs beside the other flag: still 40 bytes). */
     private boolean handlerStatusWanted;
 
@@ -1314,6 +1315,16 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
     @Override
     public void historySettled(boolean settled) {
         historySettled = settled;
+    }
+
+    @Override
+    public long observedBeforeCommit() {
+        return observedBeforeCommit;
+    }
+
+    @Override
+    public void observedBeforeCommit(long guards) {
+        observedBeforeCommit = guards;
     }
 
     @Override
