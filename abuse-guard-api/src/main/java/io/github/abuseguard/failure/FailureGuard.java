@@ -288,7 +288,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                         } else if (place != null) {
                             // a banned key is told its ban, which the store step would have found, not to retry in a
                             // second (probe72b F2: 14-18 of 20 requests of a banned address sent at once were)
-                            decision = decision == STORE_STEP ? rules[i].banOr(request, now, place) : place;
+                            decision = banOfAnyRule(request, applying, now, place);
                         }
                     }
                     if (decision == STORE_STEP) {
@@ -454,6 +454,23 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             }
         }
         return reported;
+    }
+
+    /**
+     * The ban of the first rule of the route whose key is banned, or {@code otherwise}: a request refused a route place
+     * is told its ban, whichever rule holds it (probe72b F2, review127 F2: 14-18 of 20 requests of a banned address
+     * sent at once were told to retry in a second). A store read per rule, on that path only.
+     */
+    private Decision banOfAnyRule(GuardRequest request, Applying applying, long now, Decision otherwise) {
+        for (int k = 0; k < rules.length; k++) {
+            if (applies(applying, k, request)) {
+                Decision ban = rules[k].ban(request, now);
+                if (ban != null) {
+                    return ban;
+                }
+            }
+        }
+        return otherwise;
     }
 
     private void releasePlaces(GuardRequest request, long places, long reservedAt, long now) {
@@ -1020,10 +1037,11 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             return STORE_STEP;
         }
 
-        /** The ban of the request's key, or {@code otherwise} when it has none. */
-        Decision banOr(GuardRequest request, long now, Decision otherwise) {
+        /** The ban of the request's key under this rule, or {@code null} when it has none. */
+        @Nullable
+        Decision ban(GuardRequest request, long now) {
             String key = keyOf(request);
-            return counts.isBanned(key) ? banned(key, now) : otherwise;
+            return counts.isBanned(key) ? banned(key, now) : null;
         }
 
         /**

@@ -40,6 +40,10 @@ final class HistoryOnCommit extends HttpServletResponseWrapper {
 
     private boolean settled;
     private long written;
+    /** Whether the steps were reported ({@link #early}); none to report counts as reported. */
+    private boolean stepsSettled;
+    /** The bytes surely written: a character written through the writer is at least one. */
+    private long surelyWritten;
     /** The declared length of the body, or -1: a container commits once that much is written. */
     private long contentLength = -1;
 
@@ -61,6 +65,8 @@ final class HistoryOnCommit extends HttpServletResponseWrapper {
         this.awaiting = awaiting;
         this.early = early;
         this.handlerStatus = handlerStatus;
+        this.settled = awaiting == 0; // nothing to report is reported
+        this.stepsSettled = early == 0;
     }
 
     /** Reports the status, once; the filter calls it when the exchange ends, whatever was reported before. */
@@ -69,23 +75,52 @@ final class HistoryOnCommit extends HttpServletResponseWrapper {
     }
 
     private void settle(int status) {
+        settleHistory(status);
+        settleSteps(status);
+    }
+
+    private void settleHistory(int status) {
         if (!settled) {
             settled = true;
             // a failed sign-in answered with a redirect earns nothing (user70 F1)
             engine.earnHistory(request, handlerStatus == null ? status : handlerStatus.decidedOr(status), awaiting);
-            // a step the client's next request is judged by, recorded before the client can send that request
+        }
+    }
+
+    /** A step the client's next request is judged by, recorded before the client can send that request. */
+    private void settleSteps(int status) {
+        if (!stepsSettled) {
+            stepsSettled = true;
             engine.observeBeforeCommit(request, evaluation, HandlerStatus.outcome(handlerStatus, status), early);
         }
     }
 
-    /** Settles before a write of {@code bytes} more bytes that may fill the buffer and so commit. */
-    private void beforeWrite(long bytes) {
+    /**
+     * Settles before a write of at least {@code leastBytes} and at most {@code mostBytes} more bytes that may fill the
+     * buffer and so commit: the history when the write may commit (earned a moment early at worst), the steps only
+     * when it surely does, as a step heard as a success stays one though the application fails after and the
+     * container answers 500 (review127 F1: a verify answered 500 let the card through).
+     */
+    private void beforeWrite(long leastBytes, long mostBytes) {
         if (!settled) {
-            written += bytes;
+            written += mostBytes;
             if (written >= getBufferSize() || (contentLength >= 0 && written >= contentLength) || isCommitted()) {
-                settle();
+                settleHistory(getStatus());
             }
         }
+        if (!stepsSettled) {
+            surelyWritten += leastBytes;
+            if (surelyWritten >= getBufferSize()
+                    || (contentLength >= 0 && surelyWritten >= contentLength)
+                    || isCommitted()) {
+                settleSteps(getStatus());
+            }
+        }
+    }
+
+    /** As {@link #beforeWrite(long, long)} for bytes written as they are. */
+    private void beforeWrite(long bytes) {
+        beforeWrite(bytes, bytes);
     }
 
     @Override
@@ -253,19 +288,19 @@ final class HistoryOnCommit extends HttpServletResponseWrapper {
 
         @Override
         public void write(int c) {
-            beforeWrite(MAX_BYTES_PER_CHAR);
+            beforeWrite(1, MAX_BYTES_PER_CHAR);
             out.write(c);
         }
 
         @Override
         public void write(char[] buf, int off, int len) {
-            beforeWrite((long) len * MAX_BYTES_PER_CHAR);
+            beforeWrite(len, (long) len * MAX_BYTES_PER_CHAR);
             out.write(buf, off, len);
         }
 
         @Override
         public void write(String s, int off, int len) {
-            beforeWrite((long) len * MAX_BYTES_PER_CHAR);
+            beforeWrite(len, (long) len * MAX_BYTES_PER_CHAR);
             out.write(s, off, len);
         }
 

@@ -1,71 +1,92 @@
 package io.github.abuseguard.spring;
 
+import jakarta.servlet.Filter;
+import java.lang.reflect.Field;
 import java.lang.reflect.InaccessibleObjectException;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.security.web.FilterInvocation;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AbstractAuthenticationProcessingFilter;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
- * The paths Spring Security's sign-in filters serve themselves ({@link AbstractAuthenticationProcessingFilter}: form
- * login's {@code POST /login}, or the processing URL an application sets), which no handler mapping lists: a rule
- * naming one is no misspelling (user71 F6: README's form-login rule started with an "is it misspelt?" WARN). Asked of
- * each filter's own matcher with a request of the path, as Spring Security's privilege evaluator asks its matchers.
- * Loaded only where Spring Security's web classes are present.
+ * The paths Spring Security's sign-in filters serve themselves, which no handler mapping lists: form login's {@code
+ * POST /login} (or the processing URL an application sets) and every other {@link
+ * AbstractAuthenticationProcessingFilter}'s, and the one-time-token request ({@code POST /ott/generate}). A rule
+ * naming one is no misspelling (user71 F6: README's form-login rule started with an "is it misspelt?" WARN; review127
+ * F5: a magic-link limit too). Asked of each filter's own matcher with a request of the path, as Spring Security's
+ * privilege evaluator asks its matchers; a template's variables are given a value. Loaded only where Spring
+ * Security's web classes are present.
  */
 final class SignInFilterPaths {
-    private final List<AbstractAuthenticationProcessingFilter> filters;
-    private final Method requiresAuthentication;
+    /** The filters whose matcher tells the requests they serve, by class name, with the matcher's field. */
+    private static final Map<String, String> MATCHER_FIELDS = Map.of(
+            AbstractAuthenticationProcessingFilter.class.getName(),
+            "requiresAuthenticationRequestMatcher",
+            "org.springframework.security.web.authentication.ott.GenerateOneTimeTokenFilter",
+            "requestMatcher");
 
-    private SignInFilterPaths(List<AbstractAuthenticationProcessingFilter> filters, Method requiresAuthentication) {
-        this.filters = filters;
-        this.requiresAuthentication = requiresAuthentication;
+    private final List<RequestMatcher> matchers;
+
+    private SignInFilterPaths(List<RequestMatcher> matchers) {
+        this.matchers = matchers;
     }
 
-    /** The sign-in filters of the application's chains; {@code null} when there are none or they cannot be asked. */
-    static @org.jspecify.annotations.Nullable SignInFilterPaths of(ListableBeanFactory beans) {
-        List<AbstractAuthenticationProcessingFilter> filters = new ArrayList<>();
+    /** The sign-in filters' matchers of the application's chains; {@code null} when none can be asked. */
+    static @Nullable SignInFilterPaths of(ListableBeanFactory beans) {
+        List<RequestMatcher> matchers = new ArrayList<>();
         for (SecurityFilterChain chain :
                 beans.getBeansOfType(SecurityFilterChain.class, false, false).values()) {
-            for (jakarta.servlet.Filter filter : chain.getFilters()) {
-                if (filter instanceof AbstractAuthenticationProcessingFilter signIn) {
-                    filters.add(signIn);
+            for (Filter filter : chain.getFilters()) {
+                RequestMatcher matcher = matcherOf(filter);
+                if (matcher != null) {
+                    matchers.add(matcher);
                 }
             }
         }
-        if (filters.isEmpty()) {
-            return null;
+        return matchers.isEmpty() ? null : new SignInFilterPaths(List.copyOf(matchers));
+    }
+
+    /** The filter's matcher, read from the field of the class that declares it; {@code null} if none or unreadable. */
+    private static @Nullable RequestMatcher matcherOf(Filter filter) {
+        for (Class<?> type = filter.getClass(); type != null; type = type.getSuperclass()) {
+            String field = MATCHER_FIELDS.get(type.getName());
+            if (field == null) {
+                continue;
+            }
+            try {
+                Field declared = type.getDeclaredField(field);
+                declared.setAccessible(true);
+                return declared.get(filter) instanceof RequestMatcher matcher ? matcher : null;
+            } catch (NoSuchFieldException
+                    | IllegalAccessException
+                    | SecurityException
+                    | InaccessibleObjectException unreadable) {
+                return null; // a Spring Security that keeps it elsewhere: the WARN stays, as before
+            }
         }
-        try {
-            Method method = AbstractAuthenticationProcessingFilter.class.getDeclaredMethod(
-                    "requiresAuthentication",
-                    jakarta.servlet.http.HttpServletRequest.class,
-                    jakarta.servlet.http.HttpServletResponse.class);
-            method.setAccessible(true);
-            return new SignInFilterPaths(List.copyOf(filters), method);
-        } catch (NoSuchMethodException | SecurityException | InaccessibleObjectException unaskable) {
-            return null; // a Spring Security without it: the WARN stays, as before
-        }
+        return null;
     }
 
     /** Whether a sign-in filter serves a {@code POST} of the path (within the servlet context). */
     boolean serves(String path) {
-        if (path.indexOf('{') >= 0 || path.indexOf('*') >= 0) {
-            return false; // a template or pattern: no one request stands for it
+        if (path.indexOf('*') >= 0) {
+            return false; // a pattern: no one request stands for it
         }
-        for (AbstractAuthenticationProcessingFilter filter : filters) {
+        // a template's variables, {id} and {*rest}, given a value: the filter serves the route if it serves that
+        String concrete = path.replaceAll("\\{[^}/]*}", "x");
+        for (RequestMatcher matcher : matchers) {
             try {
-                FilterInvocation post = new FilterInvocation("", path, "POST");
-                if (Boolean.TRUE.equals(
-                        requiresAuthentication.invoke(filter, new Attributed(post.getHttpRequest()), null))) {
+                FilterInvocation post = new FilterInvocation("", concrete, "POST");
+                if (matcher.matches(new Attributed(post.getHttpRequest()))) {
                     return true;
                 }
-            } catch (IllegalAccessException | InvocationTargetException notAnswered) {
-                // a matcher that needs more of a request than the path (a header, a parameter): not known to serve it
+            } catch (UnsupportedOperationException needsMore) {
+                // a matcher that needs more of a request than its path and method: not known to serve it
             }
         }
         return false;

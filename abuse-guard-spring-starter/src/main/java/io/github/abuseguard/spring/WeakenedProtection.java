@@ -118,24 +118,47 @@ final class WeakenedProtection implements SmartInitializingSingleton, BeanClassL
             return;
         }
         boolean counted = properties.section(FailureSettings.class).rules().values().stream()
-                        .anyMatch(rule -> rule != null && countsBasic(rule.key(), rule.distinct(), rule.credential()))
+                        .anyMatch(rule -> rule != null
+                                && countsBasic(
+                                        rule.paths(), rule.statuses(), rule.key(), rule.distinct(), rule.credential()))
                 || (annotations != null
                         && annotations.failureRules().stream()
                                 .anyMatch(rule -> countsBasic(
-                                        rule.keyResolver().toString(), rule.distinct(), rule.credential())));
+                                        rule.paths(),
+                                        rule.statuses(),
+                                        rule.keyResolver().toString(),
+                                        rule.distinct(),
+                                        rule.credential())));
         if (!counted) {
             log.warn("HTTP Basic is on in a SecurityFilterChain: a wrong password is answered 401 on every path the"
-                    + " chain covers, and no failure rule counts such a request, so its passwords can be guessed"
-                    + " without limit; add one, such as abuse-guard.failure.rules.basic: paths [/**], statuses 401,"
-                    + " key ip, credential header:Authorization (and keep the health paths in a chain without HTTP"
-                    + " Basic)");
+                    + " chain covers, and no failure rule counts such a request on every path, so its passwords can be"
+                    + " guessed without limit; add one, such as abuse-guard.failure.rules.basic: paths [/**],"
+                    + " statuses 401, key ip, credential header:Authorization (and keep the health paths in a chain"
+                    + " without HTTP Basic)");
         }
     }
 
-    private static boolean countsBasic(@Nullable String key, @Nullable String distinct, @Nullable String credential) {
-        return (credential != null && credential.strip().equalsIgnoreCase("header:Authorization"))
+    /**
+     * Whether a failure rule counts a wrong Basic password wherever one is answered: on every path ({@code /**}),
+     * counting {@code 401}, from every request or from those carrying the {@code Authorization} header (review127 F4:
+     * a rule on {@code /admin/**} alone silenced the warning while {@code /api/items} stayed unlimited; one without a
+     * credential, which counts them too, did not).
+     */
+    private static boolean countsBasic(
+            @Nullable List<String> paths,
+            @Nullable String statuses,
+            @Nullable String key,
+            @Nullable String distinct,
+            @Nullable String credential) {
+        boolean everyPath = paths != null
+                && paths.stream().anyMatch(path -> path != null && path.strip().equals("/**"));
+        boolean counts401 = statuses == null
+                || io.github.abuseguard.internal.Statuses.parse(statuses).contains(401);
+        boolean keyedOk = credential == null
+                || credential.strip().equalsIgnoreCase("header:Authorization")
                 || (key != null && key.toLowerCase(Locale.ROOT).contains("basic-user"))
                 || (distinct != null && distinct.toLowerCase(Locale.ROOT).contains("basic-user"));
+        return everyPath && counts401 && keyedOk;
     }
 
     private static final String BASIC_FILTER =
