@@ -1243,17 +1243,7 @@ public final class AbuseGuard implements AutoCloseable {
         if (earlySlots.length > 0) {
             applying &= ~request.observedBeforeCommit(); // heard already, with the status the client received
         }
-        for (int i = 0; i < observingGuards.length; i++) {
-            if ((applying & 1L << observerSlots[i]) == 0) {
-                continue;
-            }
-            GuardSlot slot = observingGuards[i];
-            try {
-                slot.observe(request, status, watched, plan == null ? null : plan.rules[observerSlots[i]]);
-            } catch (RuntimeException e) {
-                slot.failures.warn(log, "Guard '" + slot.guard.name() + "' failed to observe an outcome", e);
-            }
-        }
+        observeEach(request, status, watched, plan, applying);
         for (ObserverSlot slot : observers) { // no plan: an observer hears every route
             try {
                 slot.observer.observe(request, status);
@@ -1314,8 +1304,14 @@ public final class AbuseGuard implements AutoCloseable {
         boolean watched = status >= 200
                 && status < 400
                 && (plan == null ? watchedPath(request.method(), request.path()) : plan.watched);
+        observeEach(request, status, watched, plan, early);
+    }
+
+    /** Lets each observing guard in {@code slotBits} hear the outcome; a guard's failure is logged, the others hear. */
+    private void observeEach(
+            GuardRequest request, int status, boolean watched, @Nullable MethodPlan plan, long slotBits) {
         for (int i = 0; i < observingGuards.length; i++) {
-            if ((early & 1L << observerSlots[i]) == 0) {
+            if ((slotBits & 1L << observerSlots[i]) == 0) {
                 continue;
             }
             GuardSlot slot = observingGuards[i];
