@@ -110,7 +110,8 @@ final class HistoryOnCommit extends HttpServletResponseWrapper {
         }
         if (!stepsSettled) {
             surelyWritten += leastBytes;
-            if (surelyWritten >= getBufferSize()
+            // past the buffer, not at its size: a buffer exactly full is not yet sent, and a failure then is a 500
+            if (surelyWritten > getBufferSize()
                     || (contentLength >= 0 && surelyWritten >= contentLength)
                     || isCommitted()) {
                 settleSteps(getStatus());
