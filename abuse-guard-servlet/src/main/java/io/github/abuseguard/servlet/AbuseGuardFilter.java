@@ -376,8 +376,7 @@ public class AbuseGuardFilter implements Filter {
                 : 0;
         // a step a later request of the client is judged by is heard at commit too (probe71c F3: a card added the
         // instant the verify's answer arrived was refused, the step recorded only once the filters returned)
-        long early =
-                current.engine.observesOutcomes() ? current.engine.observesBeforeCommit(guardRequest, evaluation) : 0;
+        long early = current.engine.observesBeforeCommit(guardRequest, evaluation); // 0 where no guard may
         HistoryOnCommit watching = awaiting == 0 && early == 0
                 ? null
                 : new HistoryOnCommit(

@@ -39,16 +39,23 @@ final class SignInFilterPaths {
     /** The sign-in filters' matchers of the application's chains; {@code null} when none can be asked. */
     static @Nullable SignInFilterPaths of(ListableBeanFactory beans) {
         List<RequestMatcher> matchers = new ArrayList<>();
-        for (SecurityFilterChain chain :
-                beans.getBeansOfType(SecurityFilterChain.class, false, false).values()) {
-            for (Filter filter : chain.getFilters()) {
-                RequestMatcher matcher = matcherOf(filter);
-                if (matcher != null) {
-                    matchers.add(matcher);
-                }
+        for (Filter filter : chainFilters(beans)) {
+            RequestMatcher matcher = matcherOf(filter);
+            if (matcher != null) {
+                matchers.add(matcher);
             }
         }
         return matchers.isEmpty() ? null : new SignInFilterPaths(List.copyOf(matchers));
+    }
+
+    /** The filters of every {@code SecurityFilterChain} bean, in their chains' order. */
+    static List<Filter> chainFilters(ListableBeanFactory beans) {
+        List<Filter> filters = new ArrayList<>();
+        for (SecurityFilterChain chain :
+                beans.getBeansOfType(SecurityFilterChain.class, false, false).values()) {
+            filters.addAll(chain.getFilters());
+        }
+        return filters;
     }
 
     /** The filter's matcher, read from the field of the class that declares it; {@code null} if none or unreadable. */

@@ -247,14 +247,7 @@ final class WeakenedProtection implements SmartInitializingSingleton, BeanClassL
 
         private static boolean anyFilter(
                 ListableBeanFactory beans, java.util.function.Predicate<jakarta.servlet.Filter> test) {
-            for (org.springframework.security.web.SecurityFilterChain chain : beans.getBeansOfType(
-                            org.springframework.security.web.SecurityFilterChain.class, false, false)
-                    .values()) {
-                if (chain.getFilters().stream().anyMatch(test)) {
-                    return true;
-                }
-            }
-            return false;
+            return SignInFilterPaths.chainFilters(beans).stream().anyMatch(test);
         }
     }
 
