@@ -457,10 +457,17 @@ public class AbuseGuardFilter implements Filter {
             // held the route's places for their 5 s, and 8 of 8 real users were refused 429 meanwhile).
             current.engine.refused(guardRequest, evaluation);
         }
+        // Under then: pass a step a later request is judged by is heard at commit, as on an untarpitted request
+        // (review127 F3): the application answers after the delay through this response, which the tarpit's
+        // refusals and an abandoned wait disarm.
+        long early = refusedNow ? 0 : current.engine.observesBeforeCommit(guardRequest, evaluation);
+        HistoryOnCommit passing = early == 0
+                ? null
+                : new HistoryOnCommit(response, current.engine, guardRequest, evaluation, 0, early, handlerStatus);
         boolean[] toldRefused = {false};
         Tarpit.Hold held = current.tarpit.hold(
                 downstream,
-                response,
+                passing == null ? response : passing,
                 guardRequest.client().key(),
                 // Under then: pass the request is not in progress while it waits: a watched route's places for new
                 // clients, which bound how many such requests are, are given back for the delay and taken again
@@ -477,18 +484,23 @@ public class AbuseGuardFilter implements Filter {
                             // as a new OPTIONS request under a decoying mode: the application answers its Allow
                             // fields (probe48b F5, review68 F3); the guards were told it is refused: it holds nothing
                             toldRefused[0] = true;
+                            disarm(passing);
                             HeldRequest.passOn(async.getRequest());
                             async.dispatch();
                         } else if (refusal == null) {
                             // the application answers after all: the guards hear its outcome, failures included
                             if (current.engine.observesOutcomes()) {
                                 async.addListener(new OutcomeListener(
-                                        current.engine, guardRequest, evaluation, response, null, handlerStatus));
+                                        current.engine, guardRequest, evaluation, response, passing, handlerStatus));
+                            }
+                            if (passing != null && downstream instanceof WrappingRequest wrapping) {
+                                wrapping.passedOnWith(passing); // the application's own startAsync() keeps it
                             }
                             HeldRequest.passOn(async.getRequest());
                             async.dispatch();
                         } else {
                             toldRefused[0] = true; // the guards were told it is refused: never told twice
+                            disarm(passing);
                             HttpServletResponse answer = (HttpServletResponse) async.getResponse();
                             if (refusal.action() == Action.DECOY) {
                                 decoy(current, request, answer, guardRequest, refusal); // a mode that decoys
@@ -507,6 +519,7 @@ public class AbuseGuardFilter implements Filter {
                     } catch (IOException | RuntimeException e) {
                         log.debug("A tarpitted request could not be finished: {}", e.toString());
                         if (!toldRefused[0]) {
+                            disarm(passing);
                             current.engine.refused(guardRequest, evaluation); // it never reached the application
                         }
                         try {
@@ -518,6 +531,7 @@ public class AbuseGuardFilter implements Filter {
                 },
                 () -> {
                     if (!refusedNow) {
+                        disarm(passing);
                         current.engine.refused(guardRequest, evaluation);
                     }
                 });
@@ -548,6 +562,12 @@ public class AbuseGuardFilter implements Filter {
                 }
                 return true;
             }
+        }
+    }
+
+    private static void disarm(@Nullable HistoryOnCommit passing) {
+        if (passing != null) {
+            passing.disarm();
         }
     }
 

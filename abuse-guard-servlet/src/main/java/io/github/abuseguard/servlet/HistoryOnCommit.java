@@ -69,6 +69,15 @@ final class HistoryOnCommit extends HttpServletResponseWrapper {
         this.stepsSettled = early == 0;
     }
 
+    /**
+     * Reports nothing, now or later: the request this response was made for was refused after all (a tarpit's
+     * refusal under {@code then: pass}), and the guards were told so.
+     */
+    void disarm() {
+        settled = true;
+        stepsSettled = true;
+    }
+
     /** Reports the status, once; the filter calls it when the exchange ends, whatever was reported before. */
     void settle() {
         settle(getStatus());
