@@ -635,6 +635,9 @@ public final class SequenceGuard implements Guard {
             if (blocked >= 0) {
                 return forbidden(forbidding.get(blocked));
             }
+            if (blocked == Trails.TOO_MANY_PENDING) {
+                return tooManyPending(forbidding == null || forbidding.isEmpty() ? null : forbidding.get(0));
+            }
             // The reservation is settled by the outcome: the status the handler meant, where the adapter can
             // tell it from one a framework wrote after the handler ran (a 406 for the client's Accept).
             request.handlerStatusWanted(true);
@@ -1179,6 +1182,22 @@ public final class SequenceGuard implements Guard {
                     .substring(0, DIGEST_CHARS);
         }
         return digests;
+    }
+
+    /**
+     * The refusal of a step whose session has a trail's length of steps in flight already, none of them answered
+     * yet: a reservation must not push a step out of the trail, and an ordinary session never has that many at once
+     * (probe73a F1, stop 69).
+     */
+    private static Decision tooManyPending(@Nullable PrecedenceRule rule) {
+        return Decision.deny(Action.THROTTLE)
+                .guard(NAME)
+                .rule(rule == null ? null : rule.name())
+                .reason("too-many-steps-in-flight")
+                .status(429)
+                .retryAfter(Duration.ofSeconds(1))
+                .detail("Too many of this session's requests are still being answered; try again once they are.")
+                .build();
     }
 
     private static Decision forbidden(PrecedenceRule rule) {

@@ -765,10 +765,8 @@ public final class LocalStateStore implements StateStore {
                 List<String> copy = new ArrayList<>(maxLength);
                 trails.asMap().compute(key, (k, trail) -> {
                     ArrayDeque<String> target = trail == null ? new ArrayDeque<>(maxLength) : trail;
-                    if (target.size() == maxLength) {
-                        target.removeFirst();
-                    }
                     target.addLast(entry);
+                    keepSettled(target, maxLength);
                     copy.addAll(target);
                     return target;
                 });
@@ -798,15 +796,16 @@ public final class LocalStateStore implements StateStore {
                                 }
                             }
                         }
+                        if (blocked[0] < 0 && pending(trail) >= maxLength) {
+                            blocked[0] = TOO_MANY_PENDING;
+                        }
                     }
-                    if (blocked[0] >= 0) {
+                    if (blocked[0] != -1) {
                         return trail;
                     }
                     ArrayDeque<String> target = trail == null ? new ArrayDeque<>(maxLength) : trail;
-                    if (target.size() == maxLength) {
-                        target.removeFirst();
-                    }
-                    target.addLast(entry);
+                    target.addLast(entry); // pending: it pushes nothing out
+                    keepSettled(target, maxLength);
                     return target;
                 });
                 return blocked[0];
@@ -838,15 +837,41 @@ public final class LocalStateStore implements StateStore {
                         }
                     }
                     if (!settled && outcome != null) {
-                        if (target.size() == maxLength) {
-                            target.removeFirst();
-                        }
                         target.addLast(outcome);
                     }
+                    keepSettled(target, maxLength);
                     return target.isEmpty() ? null : target;
                 });
             }
         };
+    }
+
+    /** The pending entries of a trail. */
+    private static int pending(ArrayDeque<String> trail) {
+        int pending = 0;
+        for (String entry : trail) {
+            if (Trails.isPending(entry)) {
+                pending++;
+            }
+        }
+        return pending;
+    }
+
+    /**
+     * Drops a trail's oldest settled entries beyond {@code maxLength} of them (pending ones stay), then its oldest
+     * entries beyond twice that many, whatever they are.
+     */
+    private static void keepSettled(ArrayDeque<String> trail, int maxLength) {
+        int excess = trail.size() - pending(trail) - maxLength;
+        for (var entries = trail.iterator(); excess > 0 && entries.hasNext(); ) {
+            if (!Trails.isPending(entries.next())) {
+                entries.remove();
+                excess--;
+            }
+        }
+        while (trail.size() > 2 * maxLength) {
+            trail.removeFirst();
+        }
     }
 
     @Override

@@ -18,6 +18,14 @@ import org.jspecify.annotations.Nullable;
  */
 public interface Trails {
 
+    /**
+     * What {@link #appendUnless} answers when the key's trail holds as many pending entries as its length already:
+     * nothing was appended. A pending entry never pushes another entry out of a trail (probe73a F1, stop 69: twenty
+     * reservations of refused requests in flight pushed a once-only step out, and it passed again once they were
+     * withdrawn), so a session's reservations in flight are bounded apart.
+     */
+    int TOO_MANY_PENDING = -3;
+
     /** What follows an operation in an entry that carries the values of its step. */
     char VALUES = '#';
 
@@ -61,7 +69,28 @@ public interface Trails {
     }
 
     /**
-     * Appends an entry to the key's trail, dropping the oldest entry when the trail is full.
+     * Whether {@code entry} is pending ({@code operation|0|millis}, with or without values or a token): a step whose
+     * outcome is not known yet.
+     */
+    static boolean isPending(String entry) {
+        int second = entry.lastIndexOf('|');
+        if (second < 2
+                || second == entry.length() - 1
+                || entry.charAt(second - 1) != '0'
+                || entry.charAt(second - 2) != '|') {
+            return false;
+        }
+        for (int i = second + 1; i < entry.length(); i++) {
+            if (entry.charAt(i) < '0' || entry.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Appends an entry to the key's trail, dropping the oldest settled entry when the trail holds as many settled
+     * entries as its length (a pending one is never dropped, see {@link #TOO_MANY_PENDING}).
      *
      * @return the trail after the append, oldest first
      */
@@ -88,8 +117,13 @@ public interface Trails {
      * StoreUnavailableException} instead (and withdraws the entry, {@link #withdraw}, if its backend may run the
      * append later).
      *
-     * @return {@code -1} when the entry was appended, otherwise the index of the first block that
-     *     matched (and nothing was appended)
+     * <p>The key's trail holds at most its length of settled entries and, apart, at most its length of pending ones:
+     * a settled entry pushes the oldest settled one out, a pending one pushes nothing out, and a reservation beyond
+     * that many pending is refused ({@link #TOO_MANY_PENDING}). Whatever is appended, a trail never holds more than
+     * twice its length of entries (the oldest go first).
+     *
+     * @return {@code -1} when the entry was appended, {@link #TOO_MANY_PENDING}, otherwise the index of the first
+     *     block that matched (and nothing was appended)
      */
     int appendUnless(String key, String entry, List<TrailBlock> blocks);
 

@@ -60,7 +60,10 @@ class TrailsFuzzTest {
                         blocks.add(new TrailBlock(blocked, data.consumeInt(0, 5), data.consumeLong(0, 3_000)));
                     }
                     int expected = firstBlock(model, blocks);
-                    if (expected < 0) {
+                    if (expected < 0 && model.stream().filter(Trails::isPending).count() >= maxLength) {
+                        expected = Trails.TOO_MANY_PENDING;
+                    }
+                    if (expected == -1) {
                         append(model, entry, maxLength);
                     }
                     assertThat(trails.appendUnless("k", entry, blocks)).isEqualTo(expected);
@@ -71,13 +74,28 @@ class TrailsFuzzTest {
                     settle(model, operation, outcome, maxLength);
                 }
             }
-            assertThat(trails.get("k")).containsExactlyElementsOf(model).hasSizeLessThanOrEqualTo(maxLength);
+            assertThat(trails.get("k")).containsExactlyElementsOf(model).hasSizeLessThanOrEqualTo(2 * maxLength);
+            assertThat(model.stream().filter(e -> !Trails.isPending(e))).hasSizeLessThanOrEqualTo(maxLength);
         }
     }
 
+    /** A settled entry pushes the oldest settled one out past the length; no trail holds more than twice it. */
     private static void append(List<String> model, String entry, int maxLength) {
         model.add(entry);
-        if (model.size() > maxLength) {
+        keepSettled(model, maxLength);
+    }
+
+    private static void keepSettled(List<String> model, int maxLength) {
+        long settled = model.stream().filter(e -> !Trails.isPending(e)).count();
+        for (int i = 0; settled > maxLength && i < model.size(); ) {
+            if (Trails.isPending(model.get(i))) {
+                i++;
+            } else {
+                model.remove(i);
+                settled--;
+            }
+        }
+        while (model.size() > 2 * maxLength) {
             model.remove(0);
         }
     }
@@ -112,6 +130,7 @@ class TrailsFuzzTest {
                     model.remove(i);
                 } else {
                     model.set(i, outcome);
+                    keepSettled(model, maxLength);
                 }
                 return;
             }

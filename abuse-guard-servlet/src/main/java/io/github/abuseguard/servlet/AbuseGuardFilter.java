@@ -381,8 +381,12 @@ public class AbuseGuardFilter implements Filter {
                 ? null
                 : new HistoryOnCommit(
                         response, current.engine, guardRequest, evaluation, awaiting, early, handlerStatus);
-        if (watching != null && downstream instanceof WrappingRequest wrapping) {
-            wrapping.passedOnWith(watching);
+        if (watching != null) {
+            if (downstream instanceof WrappingRequest wrapping) {
+                wrapping.passedOnWith(watching);
+            } else {
+                downstream = WrappingRequest.passingOn(downstream, watching);
+            }
         }
         try {
             chain.doFilter(downstream, watching == null ? response : watching);

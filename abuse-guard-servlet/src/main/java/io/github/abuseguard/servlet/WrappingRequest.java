@@ -20,6 +20,17 @@ abstract class WrappingRequest extends HttpServletRequestWrapper {
         super(request);
     }
 
+    /**
+     * The container's request as it is, wrapped only so that the application's own {@code startAsync()} answers through
+     * the response the filter passes on (probe73a F3, stop 69: a servlet answering a step asynchronously wrote past the
+     * commit watcher, and the step was heard only when the exchange ended).
+     */
+    static WrappingRequest passingOn(HttpServletRequest request, ServletResponse response) {
+        WrappingRequest wrapped = new WrappingRequest(request) {};
+        wrapped.passedOnWith(response);
+        return wrapped;
+    }
+
     /** The response the filter passes on with this request; {@code startAsync()} starts with both. */
     final void passedOnWith(ServletResponse response) {
         this.response = response;

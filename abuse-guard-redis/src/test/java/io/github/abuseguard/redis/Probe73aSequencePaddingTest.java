@@ -1,0 +1,154 @@
+package io.github.abuseguard.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.discovery.EndpointInventory;
+import io.github.abuseguard.sequence.PrecedenceRule;
+import io.github.abuseguard.sequence.SequenceGuard;
+import io.github.abuseguard.testing.FakeTimeSource;
+import io.lettuce.core.RedisClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * probe73a: two instances sharing one Redis trail. A session's once-only step stays in its trail until
+ * {@code trail-length} recorded steps push it out (a documented limit), but a reservation of an operation some
+ * {@code forbids} rule looks back for is appended (and the trail trimmed to its length) before the application
+ * runs, whatever the request's answer turns out to be. Twenty in-flight requests of such an operation, each answered
+ * {@code 400} (never recorded: the rule counts 2xx), push the once-only step out of the trail, and the step passes
+ * again, with no recorded step in between.
+ */
+class Probe73aSequencePaddingTest {
+    private static final String BONUS = "POST /api/bonus";
+    private static final String VERIFY = "POST /api/accounts/{id}/verify";
+    private static final String CARD = "POST /api/accounts/{id}/payment-methods";
+    private static final int TRAIL_LENGTH = 20;
+
+    private final String prefix = "probe73a:" + UUID.randomUUID() + ":";
+
+    @AfterEach
+    void removeKeys() {
+        RedisClient client = RedisClient.create(RedisAvailability.URI);
+        try (var connection = client.connect()) {
+            List<String> keys = connection.sync().keys(prefix + "*");
+            if (!keys.isEmpty()) {
+                connection.sync().del(keys.toArray(String[]::new));
+            }
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    @Test
+    void failedInFlightRequestsDoNotPushAOnceOnlyStepOutOfTheSharedTrail() {
+        String uri = RedisAvailability.requireRedis();
+        FakeTimeSource clock = new FakeTimeSource();
+        try (RedisStateStore first = RedisAvailability.store(uri, prefix, clock);
+                RedisStateStore second = RedisAvailability.store(uri, prefix, clock)) {
+            AbuseGuard[] instances = {engine(first, clock), engine(second, clock)};
+
+            GuardRequest bonus = bonus();
+            assertThat(instances[0].evaluate(bonus).isDenied()).isFalse();
+            instances[0].complete(bonus, 200);
+            assertThat(instances[1].evaluate(bonus()).decision().reason())
+                    .as("the welcome bonus is once a day, on either instance")
+                    .isEqualTo("forbidden-sequence");
+
+            // twenty card attempts in flight at once (a slow card check), spread over both instances; every one is
+            // refused by the application (a made-up card number): no rule counts a 400, none is recorded
+            List<GuardRequest> cards = new ArrayList<>();
+            for (int i = 0; i < TRAIL_LENGTH; i++) {
+                GuardRequest card = card();
+                assertThat(instances[i % 2].evaluate(card).isDenied()).isFalse();
+                cards.add(card);
+            }
+            for (int i = 0; i < cards.size(); i++) {
+                instances[i % 2].complete(cards.get(i), 400);
+            }
+
+            assertThat(instances[1].evaluate(bonus()).decision().reason())
+                    .as("twenty refused card attempts, none of them a recorded step, gave the bonus again")
+                    .isEqualTo("forbidden-sequence");
+        }
+    }
+
+    @Test
+    void aOnceOnlyStepInFlightIsNotPushedOutByOtherReservations() {
+        String uri = RedisAvailability.requireRedis();
+        FakeTimeSource clock = new FakeTimeSource();
+        try (RedisStateStore first = RedisAvailability.store(uri, prefix, clock);
+                RedisStateStore second = RedisAvailability.store(uri, prefix, clock)) {
+            AbuseGuard[] instances = {engine(first, clock), engine(second, clock)};
+
+            GuardRequest bonus = bonus();
+            assertThat(instances[0].evaluate(bonus).isDenied()).isFalse(); // in flight: reserved
+            for (int i = 0; i < TRAIL_LENGTH - 1; i++) {
+                assertThat(instances[i % 2].evaluate(card()).isDenied()).isFalse(); // in flight too
+            }
+            assertThat(instances[1].evaluate(card()).decision().reason())
+                    .as("a trail's length of steps in flight at once: the next waits, it pushes none out")
+                    .isEqualTo("too-many-steps-in-flight");
+
+            GuardRequest again = bonus();
+            boolean secondPassed = !instances[1].evaluate(again).isDenied();
+            instances[0].complete(bonus, 200);
+            if (secondPassed) {
+                instances[1].complete(again, 200);
+            }
+            assertThat(secondPassed)
+                    .as("a second bonus while the first is still running, on the other instance")
+                    .isFalse();
+        }
+    }
+
+    private static GuardRequest bonus() {
+        return GuardRequest.builder("POST", "/api/bonus")
+                .route("/api/bonus")
+                .header("Authorization", "Bearer mallory")
+                .build();
+    }
+
+    private static GuardRequest card() {
+        return GuardRequest.builder("POST", "/api/accounts/7/payment-methods")
+                .route("/api/accounts/{id}/payment-methods")
+                .header("Authorization", "Bearer mallory")
+                .build();
+    }
+
+    private static AbuseGuard engine(io.github.abuseguard.store.StateStore store, FakeTimeSource clock) {
+        return AbuseGuard.builder()
+                .guard(SequenceGuard.builder()
+                        .trails(store.trails("sequence", TRAIL_LENGTH, Duration.ofDays(1)))
+                        .inventory(EndpointInventory.withDefaults(clock))
+                        .timeSource(clock)
+                        // a welcome bonus once a day
+                        .rule(new PrecedenceRule(
+                                "bonus-once",
+                                PrecedenceRule.Kind.FORBIDS,
+                                BONUS,
+                                BONUS,
+                                2,
+                                Duration.ofDays(1),
+                                Duration.ZERO,
+                                "test"))
+                        // README's no-replay rule, counting only cards that were added
+                        .rule(new PrecedenceRule(
+                                "no-replay",
+                                PrecedenceRule.Kind.FORBIDS,
+                                VERIFY,
+                                CARD,
+                                2,
+                                Duration.ofMinutes(10),
+                                Duration.ZERO,
+                                "test"))
+                        .build())
+                .timeSource(clock)
+                .build();
+    }
+}
