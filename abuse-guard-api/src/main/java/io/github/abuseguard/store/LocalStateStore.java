@@ -930,9 +930,16 @@ public final class LocalStateStore implements StateStore {
         /** The set of the current window: a sorted {@code char[]} of its first {@link #filled} bits, or a {@code long[]} bitmap. */
         private Object set;
 
+        /** The set of the window before, as {@link #set}, while it has bits the current one has not set; or null. */
+        private Object previous;
+
         private long bitWindow = Long.MIN_VALUE;
         private int filled;
+        /** The bits of {@link #previous}, its sorted {@code char[]}'s length in use. */
+        private int previousSize;
+        /** The bits of the window before that the current one has not set. */
         private int previousFilled;
+
         private long countWindow = Long.MIN_VALUE;
         /** Per slot counted in the count window: {@code slot << 32 | count}; null for none. */
         private long[] counters;
@@ -941,9 +948,16 @@ public final class LocalStateStore implements StateStore {
 
         synchronized long record(int bits, int slots, int bit, long window, int slot, long count) {
             if (window > bitWindow) {
-                previousFilled = window == bitWindow + 1 ? filled : 0;
+                boolean next = window == bitWindow + 1 && filled > 0;
+                previousFilled = next ? filled : 0;
+                previousSize = previousFilled;
+                Object recycled = previous;
+                previous = next ? set : null;
                 filled = 0;
-                if (set instanceof long[] bitmap && bits <= BITMAP_ALWAYS) {
+                if (recycled instanceof long[] bitmap && bits <= BITMAP_ALWAYS) {
+                    java.util.Arrays.fill(bitmap, 0L);
+                    set = bitmap;
+                } else if (!next && set instanceof long[] bitmap && bits <= BITMAP_ALWAYS) {
                     java.util.Arrays.fill(bitmap, 0L);
                 } else {
                     set = null; // sized again by this window's use
@@ -951,6 +965,9 @@ public final class LocalStateStore implements StateStore {
                 bitWindow = window;
             }
             boolean newBit = add(bits, bit);
+            if (newBit && previousFilled > 0 && previousHas(bit)) {
+                previousFilled--; // read in both windows: one resource
+            }
             if (slot < 0) {
                 return Tallies.tally(filled, previousFilled, newBit ? Tallies.NEW_BIT : Tallies.NO_FLAGS, 0);
             }
@@ -965,6 +982,15 @@ public final class LocalStateStore implements StateStore {
                     (newBit ? Tallies.NEW_BIT : Tallies.NO_FLAGS)
                             | (isMarked(slot) ? Tallies.MARKED : Tallies.NO_FLAGS),
                     counted);
+        }
+
+        /** Whether the window before set the bit. */
+        private boolean previousHas(int bit) {
+            if (previous instanceof long[] bitmap) {
+                return (bitmap[bit >>> 6] & 1L << (bit & 63)) != 0;
+            }
+            return previous instanceof char[] sorted
+                    && java.util.Arrays.binarySearch(sorted, 0, previousSize, (char) bit) >= 0;
         }
 
         /** Adds the bit to the set; whether it was new. */

@@ -10,7 +10,7 @@ import io.github.abuseguard.internal.Durations;
  *
  * <ul>
  *   <li>a set of {@code bits} bits, a linear-counting sketch of distinct items: how many bits the
- *       current set window holds, and how many the window just before it held;
+ *       current set window holds, and how many the window just before it held that the current one has not set;
  *   <li>up to {@code slots} counters, all counting in one count window, each named by its slot: an id the
  *       caller chooses, 0 or more. Ids are not positions: callers that number what they count differently
  *       (two instances of an application with a rule's paths in another order) agree when each names a
@@ -20,7 +20,7 @@ import io.github.abuseguard.internal.Durations;
  *
  * <p>A key's state is sized by its use, not by the namespace's bounds: counters and marks exist only for
  * the slots the key used, and the set only as large as the bits it holds need (at most {@code bits / 8}
- * bytes in process).
+ * bytes in process, and as much again for the window before while the key moves on from it).
  *
  * A window number older than the one a key holds is treated as the one it holds, so racing callers
  * never send a key back in time. The answer of {@link #record} is packed in a {@code long}, read with
@@ -44,7 +44,7 @@ public interface Tallies {
      * Records one event of the key: sets bit {@code bit} of its set in window {@code bitWindow}, and,
      * unless {@code slot} is -1, adds one to the counter of slot {@code slot} in window {@code countWindow}.
      * A set or counters of an older window start again empty; a set that moves on by exactly one window
-     * remembers how many bits it held. A key counts at most {@code slots} slots per count window: the
+     * remembers which bits it held, and answers how many of them the new window has not set. A key counts at most {@code slots} slots per count window: the
      * record of a further slot counts nothing and answers a count of 0. One atomic step for the key.
      *
      * @param bit 0 to bits - 1
@@ -70,7 +70,11 @@ public interface Tallies {
         return (int) (tally & 0x3fff);
     }
 
-    /** How many bits the key's set held in the window just before the recorded one; 0 if it had none. */
+    /**
+     * How many bits the key's set held in the window just before the recorded one that the recorded window has not set
+     * again; 0 if it had none. A bit set in both windows is counted once, by {@link #bits} (probe73c F1, stop 69: a
+     * reader of the same twenty resources every minute counted as forty after each window's start).
+     */
     static int previousBits(long tally) {
         return (int) ((tally >>> 14) & 0x3fff);
     }

@@ -104,7 +104,7 @@ import org.slf4j.LoggerFactory;
  *       reservation given back ({@link Counters#addAndRelease}), each atomic.
  *   <li>Every key is {@code prefix + namespace + ":" + kind + digest}, the kind being {@code tb:} (token
  *       bucket), {@code ct:} (counter), {@code ban:}, {@code tr:}/{@code trt:}/{@code trw:} (trail, its last
- *       use and its withdrawn reservations) or {@code ta:}/{@code tab:} (tally and its set's bitmap), and the
+ *       use and its withdrawn reservations) or {@code ta:}/{@code tab:}/{@code tap:} (tally, its set's bitmap and the previous window's), and the
  *       digest the 22-character base64url of the first 128 bits of the client key's SHA-256, or of its
  *       HMAC-SHA256 under {@link Builder#keySecret} when one is set: no user name, API key or session id from a
  *       request is stored verbatim, and no byte of one reaches a key name. A ban listing holds a key that is an IP address or network as it is, any other
@@ -628,9 +628,10 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     private final ClientResources resources;
     private final RedisClient client;
     /**
-     * A tally's record. KEYS: the hash and the set's bitmap. ARGV: bit, set window, slot (-1: none), count
-     * window, now (ms), time to live (ms), slots. Hash fields: {@code u} last use (ms), {@code w} set
-     * window, {@code f} and {@code p} bits of it and of the window before, {@code cw} count window,
+     * A tally's record. KEYS: the hash, the set's bitmap and the bitmap of the window before. ARGV: bit, set window,
+     * slot (-1: none), count window, now (ms), time to live (ms), slots. Hash fields: {@code u} last use (ms), {@code
+     * w} set window, {@code f} its bits and {@code p} the bits of the window before that it has not set again (a
+     * resource read in both windows is one: probe73c F1, stop 69), {@code cw} count window,
      * {@code cn} slots counted in it, {@code c:<slot>} counts, {@code m:<slot>} marks (the slot being the
      * caller's id, so a count window holds at most {@code slots} counts). A new count window drops the
      * counts and the marks that ended. Answers bits, previous bits, new bit (1/0), marked (1/0) and the count.
@@ -639,13 +640,17 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             local now = tonumber(ARGV[5])
             local ttl = tonumber(ARGV[6])
             local last = tonumber(redis.call('HGET', KEYS[1], 'u'))
-            if last ~= nil and now - last >= ttl then redis.call('DEL', KEYS[1], KEYS[2]) end
+            if last ~= nil and now - last >= ttl then redis.call('DEL', KEYS[1], KEYS[2], KEYS[3]) end
             local window = tonumber(ARGV[2])
             local held = tonumber(redis.call('HGET', KEYS[1], 'w'))
             local filled, previous
             if held == nil or window > held then
               previous = 0
-              if held ~= nil and window == held + 1 then previous = tonumber(redis.call('HGET', KEYS[1], 'f')) or 0 end
+              redis.call('DEL', KEYS[3])
+              if held ~= nil and window == held + 1 then
+                previous = tonumber(redis.call('HGET', KEYS[1], 'f')) or 0
+                if previous > 0 and redis.call('EXISTS', KEYS[2]) == 1 then redis.call('RENAME', KEYS[2], KEYS[3]) end
+              end
               redis.call('DEL', KEYS[2])
               filled = 0
               redis.call('HSET', KEYS[1], 'w', window, 'f', 0, 'p', previous)
@@ -657,6 +662,9 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             if redis.call('SETBIT', KEYS[2], ARGV[1], 1) == 0 then
               fresh = 1
               filled = redis.call('HINCRBY', KEYS[1], 'f', 1)
+              if previous > 0 and redis.call('GETBIT', KEYS[3], ARGV[1]) == 1 then
+                previous = redis.call('HINCRBY', KEYS[1], 'p', -1)
+              end
             end
             local count, marked = 0, 0
             local slot = tonumber(ARGV[3])
@@ -688,6 +696,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             redis.call('HSET', KEYS[1], 'u', now)
             redis.call('PEXPIRE', KEYS[1], ttl)
             redis.call('PEXPIRE', KEYS[2], ttl)
+            redis.call('PEXPIRE', KEYS[3], ttl)
             return {filled, previous, fresh, marked, count}
             """;
 
@@ -1481,7 +1490,9 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                 List<Long> answer = script(
                         tally,
                         ScriptOutputType.MULTI,
-                        new byte[][] {key(namespace, "ta:", key), key(namespace, "tab:", key)},
+                        new byte[][] {
+                            key(namespace, "ta:", key), key(namespace, "tab:", key), key(namespace, "tap:", key)
+                        },
                         bytes(Integer.toString(bit)),
                         bytes(Long.toString(bitWindow)),
                         bytes(Integer.toString(slot)),
