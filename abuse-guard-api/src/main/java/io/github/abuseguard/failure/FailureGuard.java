@@ -465,7 +465,9 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         for (int k = 0; k < rules.length; k++) {
             if (applies(applying, k, request)) {
                 Decision ban = rules[k].ban(request, now);
-                if (ban != null) {
+                // only a ban that refuses stands for the place refusal: a monitored or log-only rule's would let the
+                // request through past the places every other newcomer is refused by (review128 F3, stop 69)
+                if (ban != null && !monitored.test(ban.rule()) && !ban.action().passesRequestOn()) {
                     return ban;
                 }
             }

@@ -28,6 +28,12 @@ final class HistoryOnCommit extends HttpServletResponseWrapper {
     /** How many bytes a character can take in the response's encoding, at most (UTF-8 takes 3, GB18030 4). */
     private static final int MAX_BYTES_PER_CHAR = 4;
 
+    /**
+     * The characters a container may hold in front of its byte buffer: Tomcat's writer keeps 8,192 (review128 F1, stop
+     * 69: 9,000 characters written and nothing sent, and the step heard as a success before a 500).
+     */
+    private static final int CHARACTERS_HELD = 8192;
+
     private final AbuseGuard engine;
     private final GuardRequest request;
     private final long awaiting;
@@ -42,8 +48,10 @@ final class HistoryOnCommit extends HttpServletResponseWrapper {
     private long written;
     /** Whether the steps were reported ({@link #early}); none to report counts as reported. */
     private boolean stepsSettled;
-    /** The bytes surely written: a character written through the writer is at least one. */
+    /** The bytes surely written through the stream. */
     private long surelyWritten;
+    /** The characters written through the writer: each at least a byte, after the characters a container holds. */
+    private long charactersWritten;
     /** The declared length of the body, or -1: a container commits once that much is written. */
     private long contentLength = -1;
 
@@ -108,9 +116,11 @@ final class HistoryOnCommit extends HttpServletResponseWrapper {
      * Settles before a write of at least {@code leastBytes} and at most {@code mostBytes} more bytes that may fill the
      * buffer and so commit: the history when the write may commit (earned a moment early at worst), the steps only
      * when it surely does, as a step heard as a success stays one though the application fails after and the
-     * container answers 500 (review127 F1: a verify answered 500 let the card through).
+     * container answers 500 (review127 F1: a verify answered 500 let the card through). Characters are sure to
+     * commit only past the characters a container may hold as well ({@link #CHARACTERS_HELD}); a write that did
+     * commit settles right after it ({@link #afterWrite}).
      */
-    private void beforeWrite(long leastBytes, long mostBytes) {
+    private void beforeWrite(long leastBytes, long mostBytes, boolean characters) {
         if (!settled) {
             written += mostBytes;
             if (written >= getBufferSize() || (contentLength >= 0 && written >= contentLength) || isCommitted()) {
@@ -118,19 +128,53 @@ final class HistoryOnCommit extends HttpServletResponseWrapper {
             }
         }
         if (!stepsSettled) {
-            surelyWritten += leastBytes;
-            // past the buffer, not at its size: a buffer exactly full is not yet sent, and a failure then is a 500
-            if (surelyWritten > getBufferSize()
-                    || (contentLength >= 0 && surelyWritten >= contentLength)
-                    || isCommitted()) {
+            boolean sure;
+            if (characters) {
+                charactersWritten += leastBytes;
+                sure = charactersWritten > (long) getBufferSize() + CHARACTERS_HELD;
+            } else {
+                surelyWritten += leastBytes;
+                // past the buffer, not at its size: a buffer exactly full is not yet sent, and a failure then is a 500
+                sure = surelyWritten > getBufferSize() || (contentLength >= 0 && surelyWritten >= contentLength);
+            }
+            if (sure || isCommitted()) {
                 settleSteps(getStatus());
             }
         }
     }
 
-    /** As {@link #beforeWrite(long, long)} for bytes written as they are. */
+    /** As {@link #beforeWrite(long, long, boolean)} for bytes written as they are. */
     private void beforeWrite(long bytes) {
-        beforeWrite(bytes, bytes);
+        beforeWrite(bytes, bytes, false);
+    }
+
+    /** Settles the steps once a write committed the response, which the estimate before it could not be sure of. */
+    private void afterWrite() {
+        if (!stepsSettled && isCommitted()) {
+            settleSteps(getStatus());
+        }
+    }
+
+    /**
+     * Forgets what was written into the buffer, which the container drops (a forward resets it, review128 F2: the
+     * dropped bytes still counted, and a step was heard as sent before a 500).
+     */
+    @Override
+    public void resetBuffer() {
+        super.resetBuffer();
+        written = 0;
+        surelyWritten = 0;
+        charactersWritten = 0;
+    }
+
+    /** As {@link #resetBuffer()}, and forgets the declared length, which the container drops too. */
+    @Override
+    public void reset() {
+        super.reset();
+        written = 0;
+        surelyWritten = 0;
+        charactersWritten = 0;
+        contentLength = -1;
     }
 
     @Override
@@ -250,18 +294,21 @@ final class HistoryOnCommit extends HttpServletResponseWrapper {
         public void write(int b) throws IOException {
             beforeWrite(1);
             out.write(b);
+            afterWrite();
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
             beforeWrite(len);
             out.write(b, off, len);
+            afterWrite();
         }
 
         @Override
         public void write(ByteBuffer buffer) throws IOException {
             beforeWrite(buffer.remaining());
             out.write(buffer);
+            afterWrite();
         }
 
         @Override
@@ -298,20 +345,23 @@ final class HistoryOnCommit extends HttpServletResponseWrapper {
 
         @Override
         public void write(int c) {
-            beforeWrite(1, MAX_BYTES_PER_CHAR);
+            beforeWrite(1, MAX_BYTES_PER_CHAR, true);
             out.write(c);
+            afterWrite();
         }
 
         @Override
         public void write(char[] buf, int off, int len) {
-            beforeWrite(len, (long) len * MAX_BYTES_PER_CHAR);
+            beforeWrite(len, (long) len * MAX_BYTES_PER_CHAR, true);
             out.write(buf, off, len);
+            afterWrite();
         }
 
         @Override
         public void write(String s, int off, int len) {
-            beforeWrite(len, (long) len * MAX_BYTES_PER_CHAR);
+            beforeWrite(len, (long) len * MAX_BYTES_PER_CHAR, true);
             out.write(s, off, len);
+            afterWrite();
         }
 
         @Override

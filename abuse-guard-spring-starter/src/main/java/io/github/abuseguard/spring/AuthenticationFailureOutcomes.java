@@ -3,6 +3,7 @@ package io.github.abuseguard.spring;
 import io.github.abuseguard.servlet.HandlerStatus;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationListener;
+import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.authentication.event.AbstractAuthenticationEvent;
 import org.springframework.security.authentication.event.AbstractAuthenticationFailureEvent;
 import org.springframework.web.context.request.RequestContextHolder;
@@ -26,14 +27,27 @@ final class AuthenticationFailureOutcomes implements ApplicationListener<Abstrac
     /** The status a failed authentication is counted as: what HTTP Basic answers it with. */
     static final int FAILED = 401;
 
+    /**
+     * The outcome of a sign-in that failed because the server could not check the credentials (the user store is
+     * down: an {@link AuthenticationServiceException}), which says nothing of the password: an unavailable server's
+     * status, which no failure rule counts as a guess (review128 F5, stop 69: five retries during a database outage
+     * banned the user, whose right password was then refused 429).
+     */
+    static final int UNAVAILABLE = 503;
+
+    /** The status a failed sign-in's exception is counted as: {@link #UNAVAILABLE} or {@link #FAILED}. */
+    static int outcomeOf(@Nullable Object exception) {
+        return exception instanceof AuthenticationServiceException ? UNAVAILABLE : FAILED;
+    }
+
     @Override
     public void onApplicationEvent(AbstractAuthenticationEvent event) {
         HandlerStatus awaiting = awaiting();
         if (awaiting == null) {
             return;
         }
-        if (event instanceof AbstractAuthenticationFailureEvent) {
-            awaiting.decided(FAILED);
+        if (event instanceof AbstractAuthenticationFailureEvent failure) {
+            awaiting.decided(outcomeOf(failure.getException()));
         } else {
             awaiting.undecided();
         }

@@ -42,9 +42,14 @@ final class SignInFailureAttributes implements Filter {
         chain.doFilter(request, response);
     }
 
-    /** {@link #FAILED} for a failed sign-in's exception; 0 for a session's own refusal (too many sessions). */
+    /**
+     * {@link #FAILED} for a failed sign-in's exception, {@link AuthenticationFailureOutcomes#UNAVAILABLE} for one the
+     * server could not check; 0 for a session's own refusal (too many sessions).
+     */
     private static int failure(Object exception) {
-        return exception instanceof SessionAuthenticationException ? 0 : FAILED;
+        return exception instanceof SessionAuthenticationException
+                ? 0
+                : AuthenticationFailureOutcomes.outcomeOf(exception);
     }
 
     /** The exception a failure handler forwarding to the login page put on the request, or {@code null}. */

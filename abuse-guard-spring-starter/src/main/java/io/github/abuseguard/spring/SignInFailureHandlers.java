@@ -107,7 +107,7 @@ final class SignInFailureHandlers implements BeanPostProcessor {
             if (!(exception instanceof SessionAuthenticationException)) {
                 HandlerStatus awaiting = HandlerStatus.of(request);
                 if (awaiting != null) {
-                    awaiting.decided(AuthenticationFailureOutcomes.FAILED);
+                    awaiting.decided(AuthenticationFailureOutcomes.outcomeOf(exception));
                 }
             }
             delegate.onAuthenticationFailure(request, response, exception);

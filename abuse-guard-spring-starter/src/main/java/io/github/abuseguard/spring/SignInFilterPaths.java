@@ -36,23 +36,32 @@ final class SignInFilterPaths {
         this.matchers = matchers;
     }
 
-    /** The sign-in filters' matchers of the application's chains; {@code null} when none can be asked. */
+    /**
+     * The sign-in filters' matchers of the application's chains, each with its chain's own (review128 F6, stop 69: a
+     * chain for {@code /admin/**} never sees {@code POST /login}, which its form login's matcher alone would serve);
+     * {@code null} when none can be asked.
+     */
     static @Nullable SignInFilterPaths of(ListableBeanFactory beans) {
         List<RequestMatcher> matchers = new ArrayList<>();
-        for (Filter filter : chainFilters(beans)) {
-            RequestMatcher matcher = matcherOf(filter);
-            if (matcher != null) {
-                matchers.add(matcher);
+        for (SecurityFilterChain chain : chains(beans)) {
+            for (Filter filter : chain.getFilters()) {
+                RequestMatcher matcher = matcherOf(filter);
+                if (matcher != null) {
+                    matchers.add(request -> chain.matches(request) && matcher.matches(request));
+                }
             }
         }
         return matchers.isEmpty() ? null : new SignInFilterPaths(List.copyOf(matchers));
     }
 
+    private static java.util.Collection<SecurityFilterChain> chains(ListableBeanFactory beans) {
+        return beans.getBeansOfType(SecurityFilterChain.class, false, false).values();
+    }
+
     /** The filters of every {@code SecurityFilterChain} bean, in their chains' order. */
     static List<Filter> chainFilters(ListableBeanFactory beans) {
         List<Filter> filters = new ArrayList<>();
-        for (SecurityFilterChain chain :
-                beans.getBeansOfType(SecurityFilterChain.class, false, false).values()) {
+        for (SecurityFilterChain chain : chains(beans)) {
             filters.addAll(chain.getFilters());
         }
         return filters;

@@ -119,16 +119,18 @@ final class WeakenedProtection implements SmartInitializingSingleton, BeanClassL
         }
         boolean counted = properties.section(FailureSettings.class).rules().values().stream()
                         .anyMatch(rule -> rule != null
+                                && (rule.methods() == null || rule.methods().isEmpty())
                                 && countsBasic(
                                         rule.paths(), rule.statuses(), rule.key(), rule.distinct(), rule.credential()))
                 || (annotations != null
                         && annotations.failureRules().stream()
-                                .anyMatch(rule -> countsBasic(
-                                        rule.paths(),
-                                        rule.statuses(),
-                                        rule.keyResolver().toString(),
-                                        rule.distinct(),
-                                        rule.credential())));
+                                .anyMatch(rule -> rule.methods().isEmpty()
+                                        && countsBasic(
+                                                rule.paths(),
+                                                rule.statuses(),
+                                                rule.keyResolver().toString(),
+                                                rule.distinct(),
+                                                rule.credential())));
         if (!counted) {
             log.warn("HTTP Basic is on in a SecurityFilterChain: a wrong password is answered 401 on every path the"
                     + " chain covers, and no failure rule counts such a request on every path, so its passwords can be"
@@ -139,7 +141,8 @@ final class WeakenedProtection implements SmartInitializingSingleton, BeanClassL
     }
 
     /**
-     * Whether a failure rule counts a wrong Basic password wherever one is answered: on every path ({@code /**}),
+     * Whether a failure rule counts a wrong Basic password wherever one is answered: of every method (the caller's
+     * check: review128 F4, stop 69, a rule for {@code POST} alone silenced the warning), on every path ({@code /**}),
      * counting {@code 401}, from every request or from those carrying the {@code Authorization} header (review127 F4:
      * a rule on {@code /admin/**} alone silenced the warning while {@code /api/items} stayed unlimited; one without a
      * credential, which counts them too, did not).
