@@ -178,6 +178,8 @@ public class AbuseGuardControlEndpoint {
                         throw new IllegalArgumentException(
                                 "'rule' is blank: name a rule, or leave it out to switch the" + " whole guard");
                     }
+                    name("guard", guard);
+                    name("rule", rule);
                     String target = required("guard", guard) + (rule == null ? "" : "/" + rule);
                     String wanted = required("mode", mode).toLowerCase(Locale.ROOT);
                     switch (wanted) {
@@ -248,7 +250,7 @@ public class AbuseGuardControlEndpoint {
                 }
                 case "end-attack" -> {
                     // probe52d F1: the mode could be ended only by a restart, which on Redis did not end it either
-                    String target = required("rule", rule);
+                    String target = name("rule", required("rule", rule));
                     FailureGuard failures = failureGuard()
                             .orElseThrow(() -> new IllegalArgumentException("no failure guard is configured"));
                     failures.endUnderAttack(target);
@@ -262,9 +264,33 @@ public class AbuseGuardControlEndpoint {
                             "unknown action '" + action + "'; one of mode, ban, unban, end-attack");
             }
         } catch (IllegalArgumentException e) {
+            // a refused change is audited too, with nothing of what the caller wrote (probe73b F2, stop 69)
+            audit.info(
+                    "abuse-guard control: {} was refused a change ({})",
+                    who,
+                    action.length() <= NAME_MAX && action.codePoints().noneMatch(AbuseGuardControlEndpoint::forgesLogs)
+                            ? action
+                            : "?");
             throw new InvalidEndpointRequestException(e.getMessage(), e.getMessage());
         }
         return changes();
+    }
+
+    /** The longest guard or rule name a change may give. */
+    private static final int NAME_MAX = 200;
+
+    /**
+     * A guard or rule name as given, refused if it could forge an audit line (probe73b F2, stop 69: a rule name
+     * with a line break wrote a line of the caller's own under the audit logger) or is longer than {@value
+     * #NAME_MAX} characters; {@code null} as given.
+     */
+    private static @Nullable String name(String what, @Nullable String given) {
+        if (given != null
+                && (given.length() > NAME_MAX || given.codePoints().anyMatch(AbuseGuardControlEndpoint::forgesLogs))) {
+            throw new IllegalArgumentException("'" + what + "' must be at most " + NAME_MAX
+                    + " characters, none of them a control, format or line-separating character");
+        }
+        return given;
     }
 
     /**
