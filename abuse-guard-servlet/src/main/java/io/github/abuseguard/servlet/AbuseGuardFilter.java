@@ -26,6 +26,7 @@ import io.github.abuseguard.origin.OriginGuardFactory;
 import io.github.abuseguard.origin.OriginSettings;
 import io.github.abuseguard.ratelimit.RateLimitGuardFactory;
 import io.github.abuseguard.ratelimit.RateLimitSettings;
+import io.github.abuseguard.sequence.SequenceSettings;
 import io.github.abuseguard.store.OutagePolicy;
 import io.github.abuseguard.store.ResilientStateStore;
 import io.github.abuseguard.store.StateStore;
@@ -157,6 +158,9 @@ public class AbuseGuardFilter implements Filter {
         Additions added = new Additions();
         additions.accept(added);
         FilterAssembly.refuseSpringBootOnly(settings);
+        if (settings.engine().enabled()) {
+            UnmappedRulePaths.checkSequenceSteps(settings.section(SequenceSettings.class), added.routes);
+        }
         // The filter's own settings are checked first: an engine built before a bad one would be left
         // open, its store connection and guards held by nobody.
         Builder builder = builder().settings(settings).routes(added.routes);

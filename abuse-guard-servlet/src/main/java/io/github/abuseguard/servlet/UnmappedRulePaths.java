@@ -3,6 +3,10 @@ package io.github.abuseguard.servlet;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardDescription;
 import io.github.abuseguard.RouteTable;
+import io.github.abuseguard.config.AbuseGuardSettings;
+import io.github.abuseguard.config.InvalidSettingException;
+import io.github.abuseguard.internal.ServedOperations;
+import io.github.abuseguard.sequence.SequenceSettings;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;
@@ -152,6 +156,80 @@ final class UnmappedRulePaths {
             }
         });
     }
+
+    /**
+     * Checks the sequence rules' steps against the routes given to the filter, as the Spring Boot starter checks them
+     * against its handler mappings (user72 F2, F3, stop 69): a step whose path one of the routes serves under another
+     * template (another spelling of a variable, {@code {accountId}} where the route says {@code {id}}, or a concrete
+     * path under a variable) is never recorded as written, since a request is recorded under its route's template, so a
+     * {@code requires} rule would refuse every session: start-up fails naming the property and the route. A step no
+     * given route serves at all is warned of with the closest one (a path outside the routes may serve it).
+     *
+     * @throws InvalidSettingException naming the rule's property of a step recorded under another template
+     */
+    static void checkSequenceSteps(SequenceSettings sequence, RouteTable routes) {
+        List<String> templates = routes.templates();
+        if (templates.isEmpty() || !sequence.enabled()) {
+            return;
+        }
+        Map<String, List<String>> anyMethod = new java.util.LinkedHashMap<>();
+        templates.forEach(template -> anyMethod.put(template, List.of()));
+        ServedOperations served = ServedOperations.of(anyMethod);
+        List<String> external = ServedOperations.canonical(sequence.externalOperations());
+        sequence.rules().forEach((name, rule) -> {
+            if (rule == null) {
+                return;
+            }
+            String at = AbuseGuardSettings.PREFIX + ".sequence.rules." + name;
+            checkStep(served, routes, external, rule.operation(), at + ".operation", "the rule never applies");
+            if (rule.requires() != null) {
+                checkStep(
+                        served,
+                        routes,
+                        external,
+                        rule.requires(),
+                        at + ".requires",
+                        "the rule would refuse every session");
+            } else {
+                checkStep(served, routes, external, rule.forbids(), at + ".forbids", "the rule would never refuse");
+            }
+        });
+    }
+
+    private static void checkStep(
+            ServedOperations served,
+            RouteTable routes,
+            List<String> external,
+            @Nullable String operation,
+            String property,
+            String consequence) {
+        if (operation == null) {
+            return;
+        }
+        String canonical = ServedOperations.canonical(List.of(operation)).get(0);
+        int space = canonical.indexOf(' ');
+        if (space <= 0) {
+            return; // refused where the rule is read, naming its form
+        }
+        String refusal = served.refusal(canonical, consequence, external, EXTERNAL_OPERATIONS);
+        if (refusal == null) {
+            return;
+        }
+        if (routes.resolve(canonical.substring(space + 1)) != null) {
+            throw new InvalidSettingException(property, refusal);
+        }
+        String closest = served.closest(canonical);
+        log.warn(
+                "{}: '{}' matches no route given to the filter ({}), so {} unless a path outside them serves it; is it"
+                        + " misspelt?{}",
+                property,
+                canonical,
+                routes.templates(),
+                consequence,
+                closest == null ? "" : " Did you mean '" + closest + "'?");
+    }
+
+    private static final String EXTERNAL_OPERATIONS = AbuseGuardSettings.PREFIX + ".sequence.external-operations";
 
     private static boolean anyTemplateServes(List<String> templates, String path) {
         String[] rule = segments(path);
