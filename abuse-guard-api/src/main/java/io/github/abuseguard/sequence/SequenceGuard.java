@@ -636,7 +636,7 @@ public final class SequenceGuard implements Guard {
                 return forbidden(forbidding.get(blocked));
             }
             if (blocked == Trails.TOO_MANY_PENDING) {
-                return tooManyPending(forbidding == null || forbidding.isEmpty() ? null : forbidding.get(0));
+                return tooManyPending(inFlightRule(operation, forbidding));
             }
             // The reservation is settled by the outcome: the status the handler meant, where the adapter can
             // tell it from one a framework wrote after the handler ran (a 406 for the client's Accept).
@@ -1198,6 +1198,27 @@ public final class SequenceGuard implements Guard {
                 .retryAfter(Duration.ofSeconds(1))
                 .detail("Too many of this session's requests are still being answered; try again once they are.")
                 .build();
+    }
+
+    /**
+     * The rule a refusal of too many steps in flight is told as, whose mode it follows (review129 F3: it named none,
+     * and refused while every rule was monitored): an enforced rule forbidding the request, else a rule looking back
+     * for its operation, an enforced one first.
+     */
+    private @Nullable PrecedenceRule inFlightRule(String operation, @Nullable List<PrecedenceRule> forbidding) {
+        if (forbidding != null && !forbidding.isEmpty()) {
+            return forbidding.get(0);
+        }
+        PrecedenceRule found = null;
+        for (PrecedenceRule rule : rules) {
+            if (rule.kind() == PrecedenceRule.Kind.FORBIDS && rule.prior().equals(operation)) {
+                if (!monitored.test(rule.name())) {
+                    return rule;
+                }
+                found = found == null ? rule : found;
+            }
+        }
+        return found;
     }
 
     private static Decision forbidden(PrecedenceRule rule) {

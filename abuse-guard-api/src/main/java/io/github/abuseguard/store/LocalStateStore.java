@@ -766,7 +766,7 @@ public final class LocalStateStore implements StateStore {
                 trails.asMap().compute(key, (k, trail) -> {
                     ArrayDeque<String> target = trail == null ? new ArrayDeque<>(maxLength) : trail;
                     target.addLast(entry);
-                    keepSettled(target, maxLength);
+                    keepSettled(target, maxLength, entry);
                     copy.addAll(target);
                     return target;
                 });
@@ -796,7 +796,7 @@ public final class LocalStateStore implements StateStore {
                                 }
                             }
                         }
-                        if (blocked[0] < 0 && pending(trail) >= maxLength) {
+                        if (blocked[0] < 0 && inFlight(trail, entry) >= maxLength) {
                             blocked[0] = TOO_MANY_PENDING;
                         }
                     }
@@ -805,7 +805,7 @@ public final class LocalStateStore implements StateStore {
                     }
                     ArrayDeque<String> target = trail == null ? new ArrayDeque<>(maxLength) : trail;
                     target.addLast(entry); // pending: it pushes nothing out
-                    keepSettled(target, maxLength);
+                    keepSettled(target, maxLength, entry);
                     return target;
                 });
                 return blocked[0];
@@ -839,18 +839,20 @@ public final class LocalStateStore implements StateStore {
                     if (!settled && outcome != null) {
                         target.addLast(outcome);
                     }
-                    keepSettled(target, maxLength);
+                    if (outcome != null) {
+                        keepSettled(target, maxLength, outcome);
+                    }
                     return target.isEmpty() ? null : target;
                 });
             }
         };
     }
 
-    /** The pending entries of a trail. */
-    private static int pending(ArrayDeque<String> trail) {
+    /** The pending entries of a trail that can still be in flight when {@code added} is written. */
+    private static int inFlight(ArrayDeque<String> trail, String added) {
         int pending = 0;
         for (String entry : trail) {
-            if (Trails.isPending(entry)) {
+            if (Trails.inFlight(entry, added)) {
                 pending++;
             }
         }
@@ -858,13 +860,13 @@ public final class LocalStateStore implements StateStore {
     }
 
     /**
-     * Drops a trail's oldest settled entries beyond {@code maxLength} of them (pending ones stay), then its oldest
-     * entries beyond twice that many, whatever they are.
+     * Drops a trail's oldest settled entries beyond {@code maxLength} of them (pending ones still in flight when
+     * {@code added} is written stay), then its oldest entries beyond twice that many, whatever they are.
      */
-    private static void keepSettled(ArrayDeque<String> trail, int maxLength) {
-        int excess = trail.size() - pending(trail) - maxLength;
+    private static void keepSettled(ArrayDeque<String> trail, int maxLength, String added) {
+        int excess = trail.size() - inFlight(trail, added) - maxLength;
         for (var entries = trail.iterator(); excess > 0 && entries.hasNext(); ) {
-            if (!Trails.isPending(entries.next())) {
+            if (!Trails.inFlight(entries.next(), added)) {
                 entries.remove();
                 excess--;
             }

@@ -248,6 +248,17 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     private final Cache<Scoped, KeptLift> unsharedLifts;
 
     /**
+     * Settlements of sequence steps ({@link Trails#settle}) the remote store did not take (a lost connection, an open
+     * circuit), replayed once it answers again, oldest first, as the outage's bans are: a reservation left pending
+     * there forbade the step for the rule's whole window on every instance, though the application had refused it
+     * (probe73a F2, stop 69: a bonus answered 409 while the connection dropped was refused 403 for a day). At most the
+     * fallback's key bound, each kept a day.
+     */
+    private final Cache<OwedSettlement, Boolean> owedSettlements;
+
+    private final AtomicLong settlementsOwed = new AtomicLong();
+
+    /**
      * A lift kept during an outage: whether it was made everywhere, and when the ban it lifted ended as this instance
      * knew it ({@link #timeSource} nanos), or {@link #UNKNOWN_END} when it held no copy.
      */
@@ -355,6 +366,12 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         this.debts = untilCache(builder.maximumKeys, builder.timeSource, Debt::clearedAt);
         this.unshared = untilCache(builder.maximumKeys, builder.timeSource, until -> until);
         this.unsharedLifts = Caffeine.newBuilder()
+                .executor(Runnable::run)
+                .maximumSize(builder.maximumKeys)
+                .expireAfterWrite(Duration.ofDays(1))
+                .ticker(builder.timeSource::nanoTime)
+                .build();
+        this.owedSettlements = Caffeine.newBuilder()
                 .executor(Runnable::run)
                 .maximumSize(builder.maximumKeys)
                 .expireAfterWrite(Duration.ofDays(1))
@@ -2168,6 +2185,13 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                         },
                         () -> {
                             local.get().settle(key, operation, outcome);
+                            if (remembers()) {
+                                owedSettlements.put(
+                                        new OwedSettlement(
+                                                shared, key, operation, outcome, settlementsOwed.incrementAndGet()),
+                                        Boolean.TRUE);
+                                pending = true;
+                            }
                             return null;
                         });
             }
@@ -2649,7 +2673,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             pending = false; // before looking: a key added meanwhile sets it again
             int budget = total;
             boolean more = false;
-            for (int kind = 0; kind < 5; kind++) {
+            for (int kind = 0; kind < 6; kind++) {
                 int bound = Math.min(most, budget);
                 int done = switch (kind) {
                     case 0 -> shareBansTakenDuringTheOutage(bound);
@@ -2658,7 +2682,8 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                     // store, and the fallback's counts are those made after the lift ({@link #forgetKnownCounts})
                     case 2 -> replayLiftsOfTheOutage(bound);
                     case 3 -> shareCountsOfTheOutage(bound);
-                    default -> giveBackSlotsOfTheOutage(bound);
+                    case 4 -> giveBackSlotsOfTheOutage(bound);
+                    default -> replaySettlementsOfTheOutage(bound);
                 };
                 if (done < 0) {
                     pending = true; // the remote store failed: the rest waits for the circuit to close again
@@ -2824,6 +2849,44 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
      * Replays the lifts kept during the outage ({@link #replayLift}), at most {@code most}; stops at the first failure.
      * After the bans of the outage (review55 F3), before its counts. Returns how many it replayed, or -1 if a call failed.
      */
+    /**
+     * Replays on the remote store the settlements of sequence steps it did not take, oldest first, for at most {@code
+     * most} of them; stops at the first failure. Returns how many it replayed, or -1 if a call failed. A settlement
+     * that the remote store ran although its call failed (a timeout after the script ran) settles the session's next
+     * pending step of the operation too, when it has one: strict (a reservation settled as failed is free again) only
+     * for a session with two requests of one operation in flight across a lost answer.
+     */
+    private int replaySettlementsOfTheOutage(int most) {
+        if (most <= 0 || owedSettlements.estimatedSize() == 0) {
+            return 0;
+        }
+        List<OwedSettlement> oldest = owedSettlements.asMap().keySet().stream()
+                .sorted(java.util.Comparator.comparingLong(OwedSettlement::order))
+                .limit(most)
+                .toList();
+        int replayed = 0;
+        for (OwedSettlement owed : oldest) {
+            if (owedSettlements.asMap().remove(owed) == null) {
+                continue; // replayed by another round
+            }
+            if (!learn(() -> owed.shared().settle(owed.key(), owed.operation(), owed.outcome()))) {
+                owedSettlements.put(owed, Boolean.TRUE);
+                return -1;
+            }
+            lastMoved++;
+            replayed++;
+        }
+        return replayed;
+    }
+
+    /** A settlement the remote store did not take: {@link #owedSettlements}. */
+    private record OwedSettlement(
+            Trails shared,
+            String key,
+            String operation,
+            @Nullable String outcome,
+            long order) {}
+
     private int replayLiftsOfTheOutage(int most) {
         int shared = 0;
         if (most <= 0) {

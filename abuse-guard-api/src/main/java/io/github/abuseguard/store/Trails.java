@@ -26,6 +26,44 @@ public interface Trails {
      */
     int TOO_MANY_PENDING = -3;
 
+    /**
+     * How long a pending entry counts as a request still in flight: 10 minutes after its time. An older one's
+     * settlement was lost (an instance stopped with requests in flight, a settlement the store did not take, a
+     * {@code 406} that leaves a reservation pending on purpose); it still forbids what its rules forbid, but counts as
+     * settled for the trail's bounds, so that such entries never refuse a session's every step (review129 F1).
+     */
+    long IN_FLIGHT_MILLIS = 600_000;
+
+    /**
+     * Whether {@code entry} is pending and can still be in flight when {@code added} is written: younger than {@link
+     * #IN_FLIGHT_MILLIS} before {@code added}'s time (every pending entry, when {@code added} has no time).
+     */
+    static boolean inFlight(String entry, String added) {
+        if (!isPending(entry)) {
+            return false;
+        }
+        long reference = millisOf(added);
+        long at = millisOf(entry);
+        return reference < 0 || (at >= 0 && at > reference - IN_FLIGHT_MILLIS);
+    }
+
+    /** The time an entry ends with ({@code |millis}, ASCII digits, at most 18), or -1. */
+    static long millisOf(String entry) {
+        int last = entry.lastIndexOf('|');
+        if (last < 0 || last == entry.length() - 1 || entry.length() - last - 1 > 18) {
+            return -1;
+        }
+        long value = 0;
+        for (int i = last + 1; i < entry.length(); i++) {
+            char c = entry.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
+    }
+
     /** What follows an operation in an entry that carries the values of its step. */
     char VALUES = '#';
 
@@ -117,9 +155,10 @@ public interface Trails {
      * StoreUnavailableException} instead (and withdraws the entry, {@link #withdraw}, if its backend may run the
      * append later).
      *
-     * <p>The key's trail holds at most its length of settled entries and, apart, at most its length of pending ones:
-     * a settled entry pushes the oldest settled one out, a pending one pushes nothing out, and a reservation beyond
-     * that many pending is refused ({@link #TOO_MANY_PENDING}). Whatever is appended, a trail never holds more than
+     * <p>The key's trail holds at most its length of settled entries and, apart, at most its length of pending ones
+     * still in flight ({@link #inFlight}; an older pending one counts as settled): a settled entry pushes the oldest
+     * settled one out, a pending one pushes nothing out, and a reservation beyond that many in flight is refused
+     * ({@link #TOO_MANY_PENDING}). Whatever is appended, a trail never holds more than
      * twice its length of entries (the oldest go first).
      *
      * @return {@code -1} when the entry was appended, {@link #TOO_MANY_PENDING}, otherwise the index of the first

@@ -4,14 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.discovery.EndpointInventory;
 import io.github.abuseguard.sequence.PrecedenceRule;
 import io.github.abuseguard.sequence.SequenceGuard;
+import io.github.abuseguard.store.ResilientStateStore;
 import io.github.abuseguard.testing.FakeTimeSource;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -104,6 +108,57 @@ class Probe73aSequencePaddingTest {
             assertThat(secondPassed)
                     .as("a second bonus while the first is still running, on the other instance")
                     .isFalse();
+        }
+    }
+
+    /**
+     * probe73a F2 (stop 69): a settlement Redis never ran (the instance's connection dropped while the application answered) leaves the
+     * reservation pending: a step still running, which forbids for the rule's whole window. The user whose bonus the
+     * application refused ({@code 409}) is refused the step on every instance for a day, though it never happened.
+     */
+    @Test
+    void aFailedStepWhoseSettlementWasLostDoesNotForbidForTheWholeWindow() throws Exception {
+        RedisURI redis = RedisURI.create(RedisAvailability.requireRedis());
+        FakeTimeSource clock = new FakeTimeSource();
+        try (StallingProxy proxy = new StallingProxy(redis.getHost(), redis.getPort());
+                ResilientStateStore storeA = RedisStateStoreProvider.create(
+                        AbuseGuardSettings.bind(Map.of(
+                                "abuse-guard.store.type", "redis",
+                                "abuse-guard.store.redis.timeout", "200ms",
+                                "abuse-guard.store.redis.connect-timeout", "10s",
+                                "abuse-guard.store.redis.key-prefix", prefix)),
+                        clock,
+                        "redis://127.0.0.1:" + proxy.port());
+                RedisStateStore storeB = RedisAvailability.store(RedisAvailability.URI, prefix, clock)) {
+            storeA.trails("sequence", TRAIL_LENGTH, Duration.ofDays(1)).get("warm-up");
+            AbuseGuard a = engine(storeA, clock);
+            AbuseGuard b = engine(storeB, clock);
+
+            GuardRequest bonus = bonus();
+            assertThat(a.evaluate(bonus).isDenied()).as("reserved on Redis").isFalse();
+            proxy.cut(); // A's connection drops while the application answers
+            a.complete(bonus, 409); // the application refused the bonus: nothing was paid
+            proxy.restore();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+            while (true) {
+                try {
+                    storeA.remote().counters("warm", Duration.ofMinutes(1)).get("warm");
+                    break;
+                } catch (RuntimeException reconnecting) {
+                    assertThat(System.nanoTime()).as("A reconnects").isLessThan(deadline);
+                    java.util.concurrent.locks.LockSupport.parkNanos(
+                            java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100));
+                }
+            }
+            clock.advance(Duration.ofMinutes(5));
+            // A serves its next request: a call that reaches Redis replays what it did not take
+            GuardRequest card = card();
+            assertThat(a.evaluate(card).isDenied()).isFalse();
+            a.complete(card, 400);
+
+            assertThat(b.evaluate(bonus()).decision().reason())
+                    .as("five minutes later on B: the refused bonus still reads as one still running")
+                    .isNull();
         }
     }
 

@@ -472,9 +472,13 @@ public class AbuseGuardFilter implements Filter {
         HistoryOnCommit passing = early == 0
                 ? null
                 : new HistoryOnCommit(response, current.engine, guardRequest, evaluation, 0, early, handlerStatus);
+        // and the application's own startAsync() answers through it too (review129 F2)
+        HttpServletRequest holding = passing != null && !(downstream instanceof WrappingRequest)
+                ? WrappingRequest.passingOn(downstream, passing)
+                : downstream;
         boolean[] toldRefused = {false};
         Tarpit.Hold held = current.tarpit.hold(
-                downstream,
+                holding,
                 passing == null ? response : passing,
                 guardRequest.client().key(),
                 // Under then: pass the request is not in progress while it waits: a watched route's places for new

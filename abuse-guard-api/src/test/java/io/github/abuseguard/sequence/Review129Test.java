@@ -1,0 +1,138 @@
+package io.github.abuseguard.sequence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.abuseguard.AbuseGuard;
+import io.github.abuseguard.GuardRequest;
+import io.github.abuseguard.discovery.EndpointInventory;
+import io.github.abuseguard.store.LocalStateStore;
+import io.github.abuseguard.store.StateStore;
+import io.github.abuseguard.testing.FakeTimeSource;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * review129: a reservation beyond {@code trail-length} pending is refused {@code 429 too-many-steps-in-flight}
+ * (probe73a F1), and every pending entry of the trail counts, however old: one whose settlement was lost is never
+ * settled, and the count never forgets it while the session keeps its trail alive.
+ */
+class Review129Test {
+
+    private static final String BONUS = "POST /api/bonus";
+    private static final String VERIFY = "POST /api/accounts/{id}/verify";
+    private static final String CARD = "POST /api/accounts/{id}/payment-methods";
+    private static final int TRAIL_LENGTH = 20;
+
+    private final FakeTimeSource clock = new FakeTimeSource();
+    /** One store two instances share (as they share Redis). */
+    private final LocalStateStore store =
+            LocalStateStore.builder().timeSource(clock).build();
+
+    /**
+     * F1: twenty reservations whose instance went away before it settled them (a deploy or a crash with requests
+     * in flight; the same when a store outage sends the settlements to the fallback, or the application answers
+     * 406) stay pending in the shared trail. A week later, the user's trail kept alive by her everyday steps, every
+     * reserved step she takes is refused 429 "too many steps in flight", Retry-After 1 s, though none is in flight.
+     */
+    @Test
+    void reservationsLostDaysAgoDoNotLockTheSessionOutOfEveryReservedStep() {
+        AbuseGuard crashed = engine(store);
+        GuardRequest verified = verify();
+        assertThat(crashed.evaluate(verified).isDenied()).isFalse();
+        crashed.complete(verified, 200);
+        for (int i = 0; i < TRAIL_LENGTH; i++) {
+            assertThat(crashed.evaluate(card()).isDenied()).isFalse(); // in flight when the instance went down
+        }
+
+        AbuseGuard survivor = engine(store);
+        for (int halfDay = 0; halfDay < 14; halfDay++) {
+            clock.advance(Duration.ofHours(12));
+            GuardRequest verify = verify();
+            assertThat(survivor.evaluate(verify).isDenied()).isFalse();
+            survivor.complete(verify, 200); // a recorded step twice a day: the trail lives on
+        }
+
+        GuardRequest bonus = bonus();
+        assertThat(survivor.evaluate(bonus).decision().reason())
+                .as("a week after the instance with her twenty card attempts in flight went down, nothing in flight")
+                .isNull();
+    }
+
+    /**
+     * F3: an operator switches every sequence rule to monitor (a rollout, or while looking into complaints): no rule
+     * may refuse anything. A session with a trail's length of card attempts in flight (or lost, F1) is still refused
+     * 429 on its next reserved step: the refusal names no rule (the card is no rule's operation; a monitored rule is
+     * not among the bonus's forbidding ones), so the engine takes it for the guard's, which enforces.
+     */
+    @Test
+    void aSessionIsNotRefusedWhileEverySequenceRuleIsMonitored() {
+        AbuseGuard engine = engine(store);
+        engine.switchMode("sequence", "bonus-once", io.github.abuseguard.Mode.MONITOR);
+        engine.switchMode("sequence", "no-replay", io.github.abuseguard.Mode.MONITOR);
+        engine.switchMode("sequence", "verified-first", io.github.abuseguard.Mode.MONITOR);
+        for (int i = 0; i < TRAIL_LENGTH; i++) {
+            assertThat(engine.evaluate(card()).isDenied()).isFalse(); // in flight (a slow card check)
+        }
+        assertThat(engine.evaluate(bonus()).decision().reason())
+                .as("every rule of the guard monitored")
+                .isNull();
+    }
+
+    private static GuardRequest bonus() {
+        return request("POST", "/api/bonus", "/api/bonus");
+    }
+
+    private static GuardRequest card() {
+        return request("POST", "/api/accounts/7/payment-methods", "/api/accounts/{id}/payment-methods");
+    }
+
+    private static GuardRequest verify() {
+        return request("POST", "/api/accounts/7/verify", "/api/accounts/{id}/verify");
+    }
+
+    private static GuardRequest request(String method, String path, String route) {
+        return GuardRequest.builder(method, path)
+                .route(route)
+                .header("Authorization", "Bearer alice")
+                .build();
+    }
+
+    private AbuseGuard engine(StateStore shared) {
+        return AbuseGuard.builder()
+                .guard(SequenceGuard.builder()
+                        .trails(shared.trails("sequence", TRAIL_LENGTH, Duration.ofDays(1)))
+                        .inventory(EndpointInventory.withDefaults(clock))
+                        .timeSource(clock)
+                        .rule(new PrecedenceRule(
+                                "bonus-once",
+                                PrecedenceRule.Kind.FORBIDS,
+                                BONUS,
+                                BONUS,
+                                2,
+                                Duration.ofDays(1),
+                                Duration.ZERO,
+                                "test"))
+                        .rule(new PrecedenceRule(
+                                "no-replay",
+                                PrecedenceRule.Kind.FORBIDS,
+                                VERIFY,
+                                CARD,
+                                2,
+                                Duration.ofMinutes(10),
+                                Duration.ZERO,
+                                "test"))
+                        // a card is added by a verified account: the verify is a step her trail records
+                        .rule(new PrecedenceRule(
+                                "verified-first",
+                                PrecedenceRule.Kind.REQUIRES,
+                                CARD,
+                                VERIFY,
+                                2,
+                                Duration.ofDays(1),
+                                Duration.ZERO,
+                                "test"))
+                        .build())
+                .timeSource(clock)
+                .build();
+    }
+}
