@@ -365,18 +365,8 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         this.lossLookedAt.set(timeSource.nanoTime());
         this.debts = untilCache(builder.maximumKeys, builder.timeSource, Debt::clearedAt);
         this.unshared = untilCache(builder.maximumKeys, builder.timeSource, until -> until);
-        this.unsharedLifts = Caffeine.newBuilder()
-                .executor(Runnable::run)
-                .maximumSize(builder.maximumKeys)
-                .expireAfterWrite(Duration.ofDays(1))
-                .ticker(builder.timeSource::nanoTime)
-                .build();
-        this.owedSettlements = Caffeine.newBuilder()
-                .executor(Runnable::run)
-                .maximumSize(builder.maximumKeys)
-                .expireAfterWrite(Duration.ofDays(1))
-                .ticker(builder.timeSource::nanoTime)
-                .build();
+        this.unsharedLifts = keptADay(builder);
+        this.owedSettlements = keptADay(builder);
         if (remembers()) {
             remote.listenForLifts(this::liftedElsewhere); // last: the listener may run at once, on another thread
         }
@@ -2877,6 +2867,16 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             replayed++;
         }
         return replayed;
+    }
+
+    /** A cache of at most the fallback's key bound, each entry kept a day. */
+    private static <K, V> Cache<K, V> keptADay(Builder builder) {
+        return Caffeine.newBuilder()
+                .executor(Runnable::run)
+                .maximumSize(builder.maximumKeys)
+                .expireAfterWrite(Duration.ofDays(1))
+                .ticker(builder.timeSource::nanoTime)
+                .build();
     }
 
     /** A settlement the remote store did not take: {@link #owedSettlements}. */

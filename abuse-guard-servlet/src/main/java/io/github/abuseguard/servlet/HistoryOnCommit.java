@@ -162,19 +162,21 @@ final class HistoryOnCommit extends HttpServletResponseWrapper {
     @Override
     public void resetBuffer() {
         super.resetBuffer();
-        written = 0;
-        surelyWritten = 0;
-        charactersWritten = 0;
+        forgetWritten();
     }
 
     /** As {@link #resetBuffer()}, and forgets the declared length, which the container drops too. */
     @Override
     public void reset() {
         super.reset();
+        forgetWritten();
+        contentLength = -1;
+    }
+
+    private void forgetWritten() {
         written = 0;
         surelyWritten = 0;
         charactersWritten = 0;
-        contentLength = -1;
     }
 
     @Override
