@@ -2843,8 +2843,8 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
      * Replays on the remote store the settlements of sequence steps it did not take, oldest first, for at most {@code
      * most} of them; stops at the first failure. Returns how many it replayed, or -1 if a call failed. A settlement
      * that the remote store ran although its call failed (a timeout after the script ran) settles the session's next
-     * pending step of the operation too, when it has one: strict (a reservation settled as failed is free again) only
-     * for a session with two requests of one operation in flight across a lost answer.
+     * pending step of the operation too, when it has one: lenient (a reservation settled as failed is free again), and
+     * only for a session with two requests of one operation in flight across a lost answer.
      */
     private int replaySettlementsOfTheOutage(int most) {
         if (most <= 0 || owedSettlements.estimatedSize() == 0) {

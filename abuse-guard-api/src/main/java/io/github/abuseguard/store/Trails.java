@@ -19,8 +19,8 @@ import org.jspecify.annotations.Nullable;
 public interface Trails {
 
     /**
-     * What {@link #appendUnless} answers when the key's trail holds as many pending entries as its length already:
-     * nothing was appended. A pending entry never pushes another entry out of a trail (probe73a F1, stop 69: twenty
+     * What {@link #appendUnless} answers when the key's trail holds as many pending entries still in flight as its
+     * length already ({@link #inFlight}): nothing was appended. A pending entry never pushes another entry out of a trail (probe73a F1, stop 69: twenty
      * reservations of refused requests in flight pushed a once-only step out, and it passed again once they were
      * withdrawn), so a session's reservations in flight are bounded apart.
      */
@@ -128,7 +128,7 @@ public interface Trails {
 
     /**
      * Appends an entry to the key's trail, dropping the oldest settled entry when the trail holds as many settled
-     * entries as its length (a pending one is never dropped, see {@link #TOO_MANY_PENDING}).
+     * entries as its length (a pending one still in flight is never dropped, see {@link #TOO_MANY_PENDING}).
      *
      * @return the trail after the append, oldest first
      */
