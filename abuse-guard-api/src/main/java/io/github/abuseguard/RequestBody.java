@@ -413,6 +413,24 @@ public final class RequestBody {
             return BodyField.unreadable(BodyField.Unreadable.UNSUPPORTED);
         }
         JsonPointer[] segments = segments(pointer);
+        BodyField declared = jsonField(segments, charset);
+        if (charset != null && charset.newEncoder().maxBytesPerChar() > 1) {
+            // A multi-byte charset's sequence may take an ASCII byte as its second (GBK, Shift_JIS: an '@' after a
+            // lead byte), while an application parsing the bytes with Jackson ignores the declared charset and reads
+            // UTF-8 (probe74a F2, stop 69: 'bot\u4e01@yopmail.com' declared GBK read as no address here, and signed up
+            // there). A body both read, differently, is refused; one not UTF-8 is read as declared only.
+            BodyField bytesRead = jsonField(segments, null);
+            if (bytesRead.unreadableReason() != BodyField.Unreadable.MALFORMED
+                    && (bytesRead.isUnreadable() != declared.isUnreadable()
+                            || !bytesRead.values().equals(declared.values()))) {
+                return BodyField.unreadable(BodyField.Unreadable.UNSUPPORTED);
+            }
+        }
+        return declared;
+    }
+
+    /** The values at the pointer's segments, the body read in {@code charset} ({@code null}: Jackson's detection). */
+    private BodyField jsonField(JsonPointer[] segments, @Nullable Charset charset) {
         int depth = segments.length;
         List<String> values = null;
         try (JsonParser parser = charset != null
@@ -426,13 +444,7 @@ public final class RequestBody {
                     continue;
                 }
                 TokenStreamContext context = parser.streamReadContext();
-                int nesting = context.getNestingDepth();
-                boolean atPointer = nesting == depth && matches(context, segments);
-                boolean inArrayAtPointer = !atPointer
-                        && nesting == depth + 1
-                        && context.inArray()
-                        && matches(context.getParent(), segments);
-                if (atPointer || inArrayAtPointer) {
+                if (context.getNestingDepth() >= depth && matches(context, segments)) {
                     if (values == null) {
                         values = new ArrayList<>(1);
                     } else if (values.size() == BodyField.MAX_VALUES) {
@@ -479,21 +491,31 @@ public final class RequestBody {
      * {@code {"EMAIL":"x@mailinator.com"}} unjudged), and a guard judges every name that may bind. {@link
      * String#equalsIgnoreCase} folds each character both ways, so it matches whatever a locale's lower-casing matches.
      */
+    /**
+     * Whether the context is the pointer's place, looking through the arrays the pointer does not name: a binder may
+     * take a one-element array for its element (Jackson's {@code UNWRAP_SINGLE_VALUE_ARRAYS}; probe74a F1, stop 69:
+     * {@code [{"email":"bot@yopmail.com"}]} signed up where the guard found no field), or an array of values for the
+     * field's value; every value found so is the field's, so a longer array makes the field ambiguous, never absent.
+     */
     private static boolean matches(TokenStreamContext context, JsonPointer[] segments) {
         TokenStreamContext level = context;
-        for (int i = segments.length - 1; i >= 0; i--) {
+        for (int i = segments.length - 1; i >= 0; ) {
             JsonPointer segment = segments[i];
             if (level.inObject()) {
                 if (!level.hasCurrentName() || !segment.getMatchingProperty().equalsIgnoreCase(level.currentName())) {
                     return false;
                 }
+                i--;
             } else if (level.inArray()) {
-                if (!segment.matchesElement(level.getCurrentIndex())) {
-                    return false;
+                if (segment.matchesElement(level.getCurrentIndex())) {
+                    i--;
                 }
             } else {
                 return false;
             }
+            level = level.getParent();
+        }
+        while (level.inArray()) {
             level = level.getParent();
         }
         return level.inRoot();
