@@ -602,8 +602,16 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             if (renewed) {
                 continue;
             }
-            if (state.watchesNewcomers && state.surge.isUnderAttack()) {
-                state.surge.distrustNewcomer(client, proved);
+            if (state.watchesNewcomers) {
+                if (now == Long.MIN_VALUE) {
+                    now = timeSource.epochMillis();
+                }
+                // a site remembered for starting a mode earns no vouching history after it either (probe74b F1, stop
+                // 69: a starter that solved the proof once the mode ended guessed on, 2,594 of a prepared crowd's
+                // 3,000 guesses an hour)
+                if (state.surge.isUnderAttack() || state.surge.startedMode(client, now)) {
+                    state.surge.distrustNewcomer(client, proved);
+                }
             }
             if (ipv6) {
                 if (now == Long.MIN_VALUE) {

@@ -860,15 +860,30 @@ public final class LocalStateStore implements StateStore {
     }
 
     /**
-     * Drops a trail's oldest settled entries beyond {@code maxLength} of them (pending ones still in flight when
-     * {@code added} is written stay), then its oldest entries beyond twice that many, whatever they are.
+     * Drops a trail's oldest settled entries beyond {@code maxLength} of them (no pending entry counts: one still in
+     * flight when {@code added} is written, nor an older one, whose answer was lost: review130 F1, counted as settled
+     * it pushed a once-only step out), then, beyond twice that many entries, its oldest pending entries no longer in
+     * flight, then its oldest entries whatever they are.
      */
     private static void keepSettled(ArrayDeque<String> trail, int maxLength, String added) {
-        int excess = trail.size() - inFlight(trail, added) - maxLength;
+        int excess = -maxLength;
+        for (String entry : trail) {
+            if (!Trails.isPending(entry)) {
+                excess++;
+            }
+        }
         for (var entries = trail.iterator(); excess > 0 && entries.hasNext(); ) {
-            if (!Trails.inFlight(entries.next(), added)) {
+            if (!Trails.isPending(entries.next())) {
                 entries.remove();
                 excess--;
+            }
+        }
+        int over = trail.size() - 2 * maxLength;
+        for (var entries = trail.iterator(); over > 0 && entries.hasNext(); ) {
+            String entry = entries.next();
+            if (Trails.isPending(entry) && !Trails.inFlight(entry, added)) {
+                entries.remove();
+                over--;
             }
         }
         while (trail.size() > 2 * maxLength) {

@@ -2168,22 +2168,27 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
 
             @Override
             public void settle(String key, String operation, String outcome) {
-                call(
-                        () -> {
-                            shared.settle(key, operation, outcome);
-                            return null;
-                        },
-                        () -> {
-                            local.get().settle(key, operation, outcome);
-                            if (remembers()) {
-                                owedSettlements.put(
-                                        new OwedSettlement(
-                                                shared, key, operation, outcome, settlementsOwed.incrementAndGet()),
-                                        Boolean.TRUE);
-                                pending = true;
-                            }
-                            return null;
-                        });
+                try {
+                    call(
+                            () -> {
+                                shared.settle(key, operation, outcome);
+                                return null;
+                            },
+                            () -> {
+                                // a reservation the fallback made (a step no rule forbids, during an outage) is the
+                                // fallback's to settle; only one the remote store holds is owed there (review130 F3:
+                                // replayed, it settled another instance's reservation of the session still in flight)
+                                boolean remoteReservation = !holdsPending(local.get(), key, operation);
+                                local.get().settle(key, operation, outcome);
+                                if (remoteReservation) {
+                                    owe(shared, key, operation, outcome);
+                                }
+                                return null;
+                            });
+                } catch (StoreUnavailableException failed) {
+                    owe(shared, key, operation, outcome); // under every policy (review130 F2)
+                    throw failed;
+                }
             }
         };
     }
@@ -2867,6 +2872,23 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             replayed++;
         }
         return replayed;
+    }
+
+    /** Keeps a settlement the remote store did not take, to replay it there ({@link #owedSettlements}). */
+    private void owe(Trails shared, String key, String operation, @Nullable String outcome) {
+        owedSettlements.put(
+                new OwedSettlement(shared, key, operation, outcome, settlementsOwed.incrementAndGet()), Boolean.TRUE);
+        pending = true;
+    }
+
+    /** Whether the key's trail holds a pending entry of the operation. */
+    private static boolean holdsPending(Trails trails, String key, String operation) {
+        for (String entry : trails.get(key)) {
+            if (TrailBlock.pending(entry, operation)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A cache of at most the fallback's key bound, each entry kept a day. */

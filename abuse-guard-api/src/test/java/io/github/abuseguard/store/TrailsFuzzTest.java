@@ -89,13 +89,23 @@ class TrailsFuzzTest {
     }
 
     private static void keepSettled(List<String> model, int maxLength, String added) {
-        long settled = model.stream().filter(e -> !Trails.inFlight(e, added)).count();
+        long settled = model.stream().filter(e -> !Trails.isPending(e)).count();
         for (int i = 0; settled > maxLength && i < model.size(); ) {
-            if (Trails.inFlight(model.get(i), added)) {
+            if (Trails.isPending(model.get(i))) {
                 i++;
             } else {
                 model.remove(i);
                 settled--;
+            }
+        }
+        int over = model.size() - 2 * maxLength;
+        for (int i = 0; over > 0 && i < model.size(); ) {
+            String entry = model.get(i);
+            if (Trails.isPending(entry) && !Trails.inFlight(entry, added)) {
+                model.remove(i);
+                over--;
+            } else {
+                i++;
             }
         }
         while (model.size() > 2 * maxLength) {

@@ -479,8 +479,9 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
      * The end of every script that adds a settled entry to a trail (KEYS[1]): drops its oldest settled entries beyond
      * {@code len} of them, then its oldest beyond {@code 2 * len}, whatever they are; {@code added} is the entry the
      * script added, whose time tells which pending entries ({@code |0|millis} at their end) can still be in flight
-     * ({@link Trails#IN_FLIGHT_MILLIS}). Those are not dropped by the first, nor counted (an older one is, as a settled
-     * one: review129 F1, its settlement lost with an instance): the
+     * ({@link Trails#IN_FLIGHT_MILLIS}). No pending entry is dropped by the first, nor counted (review130 F1: an old
+     * one counted as settled pushed a once-only step out); beyond {@code 2 * len}, pending ones no longer in flight go
+     * first: the
      * reservations of refused requests in flight pushed a once-only step out (probe73a F1, stop 69), and
      * {@code APPEND_UNLESS} bounds them apart.
      */
@@ -488,20 +489,32 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             local digits = string.match(added, '|(%d+)$')
             local ref = digits ~= nil and #digits <= 18 and tonumber(digits) or nil
             local all = redis.call('LRANGE', KEYS[1], 0, -1)
-            local excess, survivors = -len, {}
-            local flying = {}
+            local excess, over, survivors = -len, #all - 2 * len, {}
+            local pend, stale = {}, {}
             for i = 1, #all do
               local at = string.match(all[i], '|0|(%d+)$')
-              flying[i] = at ~= nil and (ref == nil or (#at <= 18 and tonumber(at) > ref - IN_FLIGHT_MILLIS))
-              if not flying[i] then excess = excess + 1 end
+              pend[i] = at ~= nil
+              stale[i] = at ~= nil and ref ~= nil and not (#at <= 18 and tonumber(at) > ref - IN_FLIGHT_MILLIS)
+              if not pend[i] then excess = excess + 1 end
             end
-            if excess > 0 or #all > 2 * len then
+            if excess > 0 or over > 0 then
+              local dropped = 0
               for i = 1, #all do
-                if excess > 0 and not flying[i] then excess = excess - 1 else survivors[#survivors + 1] = all[i] end
+                if excess > 0 and not pend[i] then
+                  excess = excess - 1
+                  dropped = dropped + 1
+                else
+                  survivors[#survivors + 1] = i
+                end
+              end
+              over = #survivors - 2 * len
+              local rest = {}
+              for _, i in ipairs(survivors) do
+                if over > 0 and stale[i] then over = over - 1 else rest[#rest + 1] = all[i] end
               end
               redis.call('DEL', KEYS[1])
-              for i = math.max(1, #survivors - 2 * len + 1), #survivors, 1000 do
-                redis.call('RPUSH', KEYS[1], unpack(survivors, i, math.min(i + 999, #survivors)))
+              for i = math.max(1, #rest - 2 * len + 1), #rest, 1000 do
+                redis.call('RPUSH', KEYS[1], unpack(rest, i, math.min(i + 999, #rest)))
               end
             end
             """);
