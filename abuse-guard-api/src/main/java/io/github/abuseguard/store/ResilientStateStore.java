@@ -2186,7 +2186,11 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                                 return null;
                             });
                 } catch (StoreUnavailableException failed) {
-                    owe(shared, key, operation, outcome); // under every policy (review130 F2)
+                    // under fail-closed every reservation was made on the remote store (review130 F2); under
+                    // fail-open one may have failed open, and a replay would settle another request's (review131 F3)
+                    if (policy == OutagePolicy.FAIL_CLOSED) {
+                        owe(shared, key, operation, outcome);
+                    }
                     throw failed;
                 }
             }

@@ -462,6 +462,38 @@ class ResilientStateStoreTest {
                         e -> assertThat(e.failClosed()).isTrue());
     }
 
+    /**
+     * review131 F3: under {@code fail-open} a once-only step's reservation that failed made none (the request went
+     * on unchecked), yet the guard's settlement of that request is now owed and replayed (fb63e45c, review130 F2).
+     * Replayed as {@code settle(key, operation, null)} it removes the oldest pending entry of the operation: another
+     * instance's reservation of the same session, still in flight, and the once-only step is granted again beside it.
+     */
+    @Test
+    void review131aSettlementOfAReservationNeverMadeIsNotReplayedOntoAnotherInstancesStep() {
+        ResilientStateStore store = store(OutagePolicy.FAIL_OPEN);
+        Trails trails = store.trails("sequence", 20, Duration.ofDays(1));
+        List<TrailBlock> once = List.of(new TrailBlock("POST /redeem", 2, 0));
+        opened(store);
+        assertThatThrownBy(() -> trails.appendUnless("s", "POST /redeem|0|" + clock.epochMillis(), once))
+                .as("fail-open: the redeem goes on unchecked, reserved nowhere")
+                .isInstanceOf(StoreUnavailableException.class);
+        assertThatThrownBy(() -> trails.settle("s", "POST /redeem", null)) // the application refused it
+                .isInstanceOf(StoreUnavailableException.class);
+        // B, whose connection is fine (only A's commands time out), reserves the session's redeem: in flight
+        Trails onB = shared.trails("sequence", 20, Duration.ofDays(1));
+        assertThat(onB.appendUnless("s", "POST /redeem|0|" + clock.epochMillis(), once))
+                .as("B's redeem, in flight")
+                .isEqualTo(-1);
+        closeAgain(store);
+        recoveryRounds.forEach(Runnable::run); // A replays what it owes
+        trails.get("other");
+        recoveryRounds.forEach(Runnable::run);
+
+        assertThat(onB.appendUnless("s", "POST /redeem|0|" + clock.epochMillis(), once))
+                .as("a second redeem while B's runs: A's replay removed B's reservation (trail %s)", onB.get("s"))
+                .isNotEqualTo(-1);
+    }
+
     @Test
     void failOpenLetsAReservationGoOnUncheckedAsConfigured() {
         Trails trails = store(OutagePolicy.FAIL_OPEN).trails("sequence", 20, Duration.ofDays(1));
