@@ -418,10 +418,9 @@ public final class RequestBody {
             // A multi-byte charset's sequence may take an ASCII byte as its second (GBK, Shift_JIS: an '@' after a
             // lead byte), while an application parsing the bytes with Jackson ignores the declared charset and reads
             // UTF-8 (probe74a F2, stop 69: 'bot\u4e01@yopmail.com' declared GBK read as no address here, and signed up
-            // there). A body both read, differently, is refused; one not UTF-8 is read as declared only.
-            // as an application's parser reads it: its first value only (review131 F2: a trailing value that is no
-            // UTF-8
-            // made this reading malformed, and the declared one decided alone)
+            // there). A body both read, differently, is refused; one not UTF-8 is read as declared only. The bytes are
+            // read as an application's parser reads them, their first value only (review131 F2: a trailing value that
+            // is no UTF-8 made this reading malformed, and the declared one decided alone).
             BodyField bytesRead = jsonField(segments, null, true);
             if (bytesRead.unreadableReason() != BodyField.Unreadable.MALFORMED
                     && (bytesRead.isUnreadable() != declared.isUnreadable()
