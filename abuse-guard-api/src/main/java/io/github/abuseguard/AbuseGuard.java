@@ -535,10 +535,40 @@ public final class AbuseGuard implements AutoCloseable {
         } else if (enforced.action() == Action.TARPIT) {
             held = passed; // given back by refused(...) if the tarpit refuses it in the end
         }
+        if (hints != null && hints.hasRateLimits() && mayDecoy(request, applying, plan)) {
+            // a decoy carries no rate-limit state, so no answer of the request's kind does (probe73b F1 of stop 69)
+            hints = hints.headers().isEmpty() ? null : ResponseHints.headers(hints.headers());
+        }
         if (enforced == null && risk == 0 && signals == null && hints != null && plan != null) {
             return plan.allowedWith(hints);
         }
         return Evaluation.of(enforced == null ? Decision.allow() : enforced, risk, signals, hints, held, plan);
+    }
+
+    /**
+     * Whether the request, or one like it, may be answered with a decoy: by a rule of an applying guard
+     * ({@link Guard#mayDecoy}) or by the summed risk score. Asked only of a request some rate limit counted.
+     */
+    private boolean mayDecoy(GuardRequest request, long applying, @Nullable MethodPlan plan) {
+        if (riskThreshold > 0 && riskAction == Action.DECOY) {
+            return true;
+        }
+        for (int i = 0; i < slots.length; i++) {
+            if ((applying & 1L << i) == 0) {
+                continue;
+            }
+            Guard guard = slots[i].guard;
+            try {
+                RuleGuard.Applying rules = plan == null ? null : plan.rules[i];
+                if (rules == null ? guard.mayDecoy(request) : ((RuleGuard<?>) guard).mayDecoy(request, rules)) {
+                    return true;
+                }
+            } catch (RuntimeException e) {
+                slots[i].failures.warn(log, "Guard '" + guard.name() + "' failed to say whether it decoys", e);
+                return true; // the fields are left out: a missing field tells nothing
+            }
+        }
+        return false;
     }
 
     /**

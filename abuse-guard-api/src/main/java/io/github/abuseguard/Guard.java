@@ -39,6 +39,18 @@ public interface Guard {
     }
 
     /**
+     * Whether a rule of this guard that watches the request could answer it, or a later request like it, with a
+     * decoy ({@link Action#DECOY}: its own action, or that of a mode it starts). On such a request the engine reports
+     * no rate-limit state ({@code RateLimit}, {@code RateLimit-Policy}), allowed or refused: a route's real answers
+     * would carry fields its decoys lack, and one request would tell them apart (probe73b F1 of stop 69). Asked only
+     * of a request that some rate-limit rule counted. A guard of your own that answers with decoys overrides it; the
+     * default is {@code false}.
+     */
+    default boolean mayDecoy(GuardRequest request) {
+        return false;
+    }
+
+    /**
      * Hears the status code the application answered with, after the exchange. Guards that learn from
      * outcomes (failure counts, sequence trails) override this; the default does nothing. Called only
      * for requests the application handled, never for requests the engine denied nor for exempt routes.

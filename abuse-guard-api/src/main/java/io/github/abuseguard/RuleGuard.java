@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,6 +36,9 @@ public abstract class RuleGuard<R extends GuardRule> implements Guard {
     private final GuardRule[] indexed;
 
     private final Asked asked;
+
+    /** The indexes of the rules that may answer with a decoy ({@link #decoys}), worked out on the first request. */
+    private volatile int @Nullable [] decoying;
 
     /** A guard asked only where its rules apply; {@code rules} in the order they are checked, copied. */
     protected RuleGuard(String name, List<R> rules) {
@@ -149,6 +153,37 @@ public abstract class RuleGuard<R extends GuardRule> implements Guard {
      * refusal either way. Default {@code false}.
      */
     protected boolean refusesUnread(GuardRequest request, Applying applying) {
+        return false;
+    }
+
+    /**
+     * Whether {@code rule} may answer a request it watches with a decoy: its action, or the action of a mode it
+     * starts, is {@link Action#DECOY}. A guard whose rules may decoy overrides it; the default is {@code false}.
+     */
+    protected boolean decoys(R rule) {
+        return false;
+    }
+
+    /** Whether a rule that may answer with a decoy ({@link #decoys}) watches the request. */
+    @Override
+    public final boolean mayDecoy(GuardRequest request) {
+        return mayDecoy(request, Applying.EACH_MATCHED);
+    }
+
+    /** As {@link #mayDecoy(GuardRequest)}, for a request of a planned route. */
+    protected final boolean mayDecoy(GuardRequest request, Applying applying) {
+        int[] rulesThatDecoy = decoying;
+        if (rulesThatDecoy == null) {
+            rulesThatDecoy = IntStream.range(0, rules.size())
+                    .filter(i -> decoys(rules.get(i)))
+                    .toArray();
+            decoying = rulesThatDecoy;
+        }
+        for (int index : rulesThatDecoy) {
+            if (applies(applying, index, request)) {
+                return true;
+            }
+        }
         return false;
     }
 

@@ -103,6 +103,11 @@ public class DisposableEmailGuard extends RuleGuard<EmailRule> implements AutoCl
         return domains;
     }
 
+    @Override
+    protected boolean decoys(EmailRule rule) {
+        return rule.response() == EmailRule.Response.DECOY;
+    }
+
     /** Every e-mail rule reads its address from the body (or a form's parameters). */
     @Override
     protected boolean readsBody(EmailRule rule) {

@@ -245,6 +245,13 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         return check(request, eachRuleMatched());
     }
 
+    /** A rule whose ban, or whose under-attack mode, answers with a decoy. */
+    @Override
+    protected boolean decoys(FailureRule rule) {
+        return rule.action() == Action.DECOY
+                || (rule.underAttack() != null && rule.underAttack().action() == Action.DECOY);
+    }
+
     @Override
     protected boolean readsBody(FailureRule rule) {
         return rule.readsBody();

@@ -1,5 +1,6 @@
 package io.github.abuseguard.origin;
 
+import io.github.abuseguard.Action;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.GuardDescription;
 import io.github.abuseguard.GuardRequest;
@@ -457,6 +458,11 @@ public final class OriginGuard extends RuleGuard<OriginRule> {
                 .responseHeaders(VARY)
                 .decoy(rule.decoy())
                 .build();
+    }
+
+    @Override
+    protected boolean decoys(OriginRule rule) {
+        return rule.action() == Action.DECOY;
     }
 
     /** Each rule with its paths, methods, allowed origins, missing-header policy and action. */

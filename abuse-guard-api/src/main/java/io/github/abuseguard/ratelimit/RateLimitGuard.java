@@ -72,9 +72,6 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
 
     private final RuleBuckets[] rules;
 
-    /** Whether some rule answers with a decoy: only then is a request's silence looked for. */
-    private final boolean decoys;
-
     /**
      * The indexes of {@link #rules} in the order a request is charged: the per-client rules keyed by what the
      * client does not choose (its address, a header) as added, then those keyed by a body field or a name it sends
@@ -119,7 +116,6 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
             compiled.add(new RuleBuckets(rule, buckets, global ? null : RulePolicy.of(rule), global));
         }
         this.rules = compiled.toArray(RuleBuckets[]::new);
-        this.decoys = compiled.stream().anyMatch(entry -> entry.rule.action() == Action.DECOY);
         this.order = new int[rules.length];
         int next = 0;
         for (int pass = 0; pass < 3; pass++) {
@@ -241,7 +237,7 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
         ResponseHints hints = null;
         Decision passedOn = null;
         BitSet paid = null; // kept only once a rule's denial passes the request on
-        boolean silent = decoys && watchedByDecoy(applying, request);
+        boolean silent = mayDecoy(request, applying);
         boolean tarpitted = false; // by an enforced rule: the request may yet go on, so the rules after it are asked
         for (int n = 0; n < order.length; n++) {
             int i = order[n];
@@ -349,16 +345,12 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
     }
 
     /**
-     * Whether a rule answering with a decoy watches the request: then none of the rules reports its state,
-     * so that the route's real answers and its decoys carry the same fields (none), whoever asks.
+     * A rule answering with a decoy: where it watches a request, none of the rules reports its state, so that the
+     * route's real answers and its decoys carry the same fields (none), whoever asks.
      */
-    private boolean watchedByDecoy(Applying applying, GuardRequest request) {
-        for (int i = 0; i < rules.length; i++) {
-            if (rules[i].rule.action() == Action.DECOY && applies(applying, i, request)) {
-                return true;
-            }
-        }
-        return false;
+    @Override
+    protected boolean decoys(RateLimitRule rule) {
+        return rule.action() == Action.DECOY;
     }
 
     /**

@@ -105,6 +105,15 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
         return new Builder();
     }
 
+    /** A rule whose bound, route scrape watch, rate baseline or "only reads" signal answers with a decoy. */
+    @Override
+    protected boolean decoys(DistinctRule rule) {
+        return rule.action() == Action.DECOY
+                || (rule.underScrape() != null && rule.underScrape().action() == Action.DECOY)
+                || (rule.rateBaseline() != null && rule.rateBaseline().action() == Action.DECOY)
+                || (rule.onlyReads() != null && rule.onlyReads().action() == Action.DECOY);
+    }
+
     /** A rule reads the body where its key or its {@linkplain DistinctRule#resource() resource} may. */
     @Override
     protected boolean readsBody(DistinctRule rule) {

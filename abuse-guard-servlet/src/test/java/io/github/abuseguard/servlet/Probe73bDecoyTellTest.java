@@ -72,6 +72,43 @@ class Probe73bDecoyTellTest {
         }
     }
 
+    /**
+     * probe73b F1: a clone site's request refused with an origin rule's decoy is answered before the rate limits
+     * are asked and carried no {@code RateLimit} fields where the route's real answers did: one request told them
+     * apart. No answer of a route a rule may decoy on carries them now.
+     */
+    @Test
+    void anOriginDecoyAndTheRoutesRealAnswersCarryTheSameFields() throws Exception {
+        Path file = dir.resolve("abuse-guard.yml");
+        Files.writeString(file, """
+                abuse-guard:
+                  origin:
+                    own-origins: ["https://shop.example"]
+                    rules:
+                      orders:
+                        paths: ["/api/orders"]
+                        action: decoy
+                  rate-limit:
+                    rules:
+                      orders:
+                        paths: ["/api/orders"]
+                        methods: [POST]
+                        limits:
+                          - capacity: 10
+                            period: 1h
+                """);
+        AbuseGuardFilter filter = AbuseGuardFilter.fromSettings(SettingsFile.load(file));
+        try (TestServer server = new TestServer(filter, new DecoyLookTest.ScoresApplication())) {
+            List<String> real = post(server, "/api/orders", "{}", "Origin: https://shop.example\r\n");
+            List<String> decoy = post(server, "/api/orders", "{}", "Origin: https://clone.example\r\n");
+            assertThat(decoy).as("the decoy").contains("BODY {\"status\":\"ok\"}");
+            assertThat(names(real)).as("the real answer").doesNotContain("RateLimit", "RateLimit-Policy");
+            assertThat(names(decoy))
+                    .as("an origin decoy's fields are a real answer's; real: %s, decoy: %s", real, decoy)
+                    .isEqualTo(names(real));
+        }
+    }
+
     /** 401 for a wrong password, else a JSON success with a rate-limited route's usual fields. */
     static final class FailingLogins extends jakarta.servlet.http.HttpServlet {
         private static final long serialVersionUID = 1L;
