@@ -1,10 +1,13 @@
 package io.github.abuseguard.sequence;
 
+import static io.github.abuseguard.sequence.BonusFlow.TRAIL_LENGTH;
+import static io.github.abuseguard.sequence.BonusFlow.bonus;
+import static io.github.abuseguard.sequence.BonusFlow.card;
+import static io.github.abuseguard.sequence.BonusFlow.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.GuardRequest;
-import io.github.abuseguard.discovery.EndpointInventory;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.store.StateStore;
 import io.github.abuseguard.testing.FakeTimeSource;
@@ -17,11 +20,7 @@ import org.junit.jupiter.api.Test;
  * settled, and the count never forgets it while the session keeps its trail alive.
  */
 class Review129Test {
-
-    private static final String BONUS = "POST /api/bonus";
-    private static final String VERIFY = "POST /api/accounts/{id}/verify";
-    private static final String CARD = "POST /api/accounts/{id}/payment-methods";
-    private static final int TRAIL_LENGTH = 20;
+    private static final String USER = "alice";
 
     private final FakeTimeSource clock = new FakeTimeSource();
     /** One store two instances share (as they share Redis). */
@@ -37,22 +36,22 @@ class Review129Test {
     @Test
     void reservationsLostDaysAgoDoNotLockTheSessionOutOfEveryReservedStep() {
         AbuseGuard crashed = engine(store);
-        GuardRequest verified = verify();
+        GuardRequest verified = verify(USER);
         assertThat(crashed.evaluate(verified).isDenied()).isFalse();
         crashed.complete(verified, 200);
         for (int i = 0; i < TRAIL_LENGTH; i++) {
-            assertThat(crashed.evaluate(card()).isDenied()).isFalse(); // in flight when the instance went down
+            assertThat(crashed.evaluate(card(USER)).isDenied()).isFalse(); // in flight when the instance went down
         }
 
         AbuseGuard survivor = engine(store);
         for (int halfDay = 0; halfDay < 14; halfDay++) {
             clock.advance(Duration.ofHours(12));
-            GuardRequest verify = verify();
+            GuardRequest verify = verify(USER);
             assertThat(survivor.evaluate(verify).isDenied()).isFalse();
             survivor.complete(verify, 200); // a recorded step twice a day: the trail lives on
         }
 
-        GuardRequest bonus = bonus();
+        GuardRequest bonus = bonus(USER);
         assertThat(survivor.evaluate(bonus).decision().reason())
                 .as("a week after the instance with her twenty card attempts in flight went down, nothing in flight")
                 .isNull();
@@ -71,68 +70,14 @@ class Review129Test {
         engine.switchMode("sequence", "no-replay", io.github.abuseguard.Mode.MONITOR);
         engine.switchMode("sequence", "verified-first", io.github.abuseguard.Mode.MONITOR);
         for (int i = 0; i < TRAIL_LENGTH; i++) {
-            assertThat(engine.evaluate(card()).isDenied()).isFalse(); // in flight (a slow card check)
+            assertThat(engine.evaluate(card(USER)).isDenied()).isFalse(); // in flight (a slow card check)
         }
-        assertThat(engine.evaluate(bonus()).decision().reason())
+        assertThat(engine.evaluate(bonus(USER)).decision().reason())
                 .as("every rule of the guard monitored")
                 .isNull();
     }
 
-    private static GuardRequest bonus() {
-        return request("POST", "/api/bonus", "/api/bonus");
-    }
-
-    private static GuardRequest card() {
-        return request("POST", "/api/accounts/7/payment-methods", "/api/accounts/{id}/payment-methods");
-    }
-
-    private static GuardRequest verify() {
-        return request("POST", "/api/accounts/7/verify", "/api/accounts/{id}/verify");
-    }
-
-    private static GuardRequest request(String method, String path, String route) {
-        return GuardRequest.builder(method, path)
-                .route(route)
-                .header("Authorization", "Bearer alice")
-                .build();
-    }
-
     private AbuseGuard engine(StateStore shared) {
-        return AbuseGuard.builder()
-                .guard(SequenceGuard.builder()
-                        .trails(shared.trails("sequence", TRAIL_LENGTH, Duration.ofDays(1)))
-                        .inventory(EndpointInventory.withDefaults(clock))
-                        .timeSource(clock)
-                        .rule(new PrecedenceRule(
-                                "bonus-once",
-                                PrecedenceRule.Kind.FORBIDS,
-                                BONUS,
-                                BONUS,
-                                2,
-                                Duration.ofDays(1),
-                                Duration.ZERO,
-                                "test"))
-                        .rule(new PrecedenceRule(
-                                "no-replay",
-                                PrecedenceRule.Kind.FORBIDS,
-                                VERIFY,
-                                CARD,
-                                2,
-                                Duration.ofMinutes(10),
-                                Duration.ZERO,
-                                "test"))
-                        // a card is added by a verified account: the verify is a step her trail records
-                        .rule(new PrecedenceRule(
-                                "verified-first",
-                                PrecedenceRule.Kind.REQUIRES,
-                                CARD,
-                                VERIFY,
-                                2,
-                                Duration.ofDays(1),
-                                Duration.ZERO,
-                                "test"))
-                        .build())
-                .timeSource(clock)
-                .build();
+        return BonusFlow.engine(shared, clock, true);
     }
 }

@@ -1,10 +1,13 @@
 package io.github.abuseguard.sequence;
 
+import static io.github.abuseguard.sequence.BonusFlow.TRAIL_LENGTH;
+import static io.github.abuseguard.sequence.BonusFlow.bonus;
+import static io.github.abuseguard.sequence.BonusFlow.card;
+import static io.github.abuseguard.sequence.BonusFlow.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.GuardRequest;
-import io.github.abuseguard.discovery.EndpointInventory;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.store.StateStore;
 import io.github.abuseguard.testing.FakeTimeSource;
@@ -13,11 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /** review130: the 10-minute in-flight cut-off (review129 F1's fix) against probe73a F1's once-only bypass. */
 class Review130Test {
-
-    private static final String BONUS = "POST /api/bonus";
-    private static final String VERIFY = "POST /api/accounts/{id}/verify";
-    private static final String CARD = "POST /api/accounts/{id}/payment-methods";
-    private static final int TRAIL_LENGTH = 20;
+    private static final String USER = "alice";
 
     private final FakeTimeSource clock = new FakeTimeSource();
     /** One store two instances share (as they share Redis). */
@@ -33,20 +32,20 @@ class Review130Test {
     @Test
     void cardAttemptsHeldInFlightForTenMinutesDoNotGiveTheBonusAgain() {
         AbuseGuard engine = engine(store);
-        GuardRequest verified = verify();
+        GuardRequest verified = verify(USER);
         assertThat(engine.evaluate(verified).isDenied()).isFalse();
         engine.complete(verified, 200);
-        GuardRequest first = bonus();
+        GuardRequest first = bonus(USER);
         assertThat(engine.evaluate(first).isDenied()).isFalse();
         engine.complete(first, 200); // the day's bonus, paid
 
         for (int i = 0; i < TRAIL_LENGTH; i++) {
-            assertThat(engine.evaluate(card()).isDenied()).isFalse(); // slow bodies: still in flight
+            assertThat(engine.evaluate(card(USER)).isDenied()).isFalse(); // slow bodies: still in flight
         }
         clock.advance(Duration.ofMinutes(10).plusSeconds(1));
-        engine.evaluate(card()); // one more attempt, allowed: the twenty no longer count as in flight
+        engine.evaluate(card(USER)); // one more attempt, allowed: the twenty no longer count as in flight
 
-        assertThat(engine.evaluate(bonus()).isDenied())
+        assertThat(engine.evaluate(bonus(USER)).isDenied())
                 .as("the bonus again, the same day: twenty slow card attempts and one more pushed it out")
                 .isTrue();
     }
@@ -59,83 +58,29 @@ class Review130Test {
     @Test
     void cardAttemptsAnswered406DoNotGiveTheBonusAgainTenMinutesLater() {
         AbuseGuard engine = engine(store);
-        GuardRequest verified = verify();
+        GuardRequest verified = verify(USER);
         assertThat(engine.evaluate(verified).isDenied()).isFalse();
         engine.complete(verified, 200);
-        GuardRequest first = bonus();
+        GuardRequest first = bonus(USER);
         assertThat(engine.evaluate(first).isDenied()).isFalse();
         engine.complete(first, 200);
 
         for (int i = 0; i < TRAIL_LENGTH; i++) {
-            GuardRequest card = card();
+            GuardRequest card = card(USER);
             assertThat(engine.evaluate(card).isDenied()).isFalse();
             engine.complete(card, 406); // Accept: application/x-nothing
         }
         clock.advance(Duration.ofMinutes(10).plusSeconds(1));
-        GuardRequest card = card();
+        GuardRequest card = card(USER);
         engine.evaluate(card);
         engine.complete(card, 406);
 
-        assertThat(engine.evaluate(bonus()).isDenied())
+        assertThat(engine.evaluate(bonus(USER)).isDenied())
                 .as("the bonus again, the same day: twenty-one 406 card attempts pushed it out")
                 .isTrue();
     }
 
-    private static GuardRequest bonus() {
-        return request("POST", "/api/bonus", "/api/bonus");
-    }
-
-    private static GuardRequest card() {
-        return request("POST", "/api/accounts/7/payment-methods", "/api/accounts/{id}/payment-methods");
-    }
-
-    private static GuardRequest verify() {
-        return request("POST", "/api/accounts/7/verify", "/api/accounts/{id}/verify");
-    }
-
-    private static GuardRequest request(String method, String path, String route) {
-        return GuardRequest.builder(method, path)
-                .route(route)
-                .header("Authorization", "Bearer alice")
-                .build();
-    }
-
     private AbuseGuard engine(StateStore shared) {
-        return AbuseGuard.builder()
-                .guard(SequenceGuard.builder()
-                        .trails(shared.trails("sequence", TRAIL_LENGTH, Duration.ofDays(1)))
-                        .inventory(EndpointInventory.withDefaults(clock))
-                        .timeSource(clock)
-                        .rule(new PrecedenceRule(
-                                "bonus-once",
-                                PrecedenceRule.Kind.FORBIDS,
-                                BONUS,
-                                BONUS,
-                                2,
-                                Duration.ofDays(1),
-                                Duration.ZERO,
-                                "test"))
-                        .rule(new PrecedenceRule(
-                                "no-replay",
-                                PrecedenceRule.Kind.FORBIDS,
-                                VERIFY,
-                                CARD,
-                                2,
-                                Duration.ofMinutes(10),
-                                Duration.ZERO,
-                                "test"))
-                        // a card is added by a verified account: the verify is a step her trail records
-                        .rule(new PrecedenceRule(
-                                "verified-first",
-                                PrecedenceRule.Kind.REQUIRES,
-                                CARD,
-                                VERIFY,
-                                2,
-                                Duration.ofDays(1),
-                                Duration.ZERO,
-                                "test"))
-                        .build())
-                .timeSource(clock)
-                .build();
+        return BonusFlow.engine(shared, clock, true);
     }
 }

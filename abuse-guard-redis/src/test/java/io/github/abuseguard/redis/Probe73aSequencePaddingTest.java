@@ -1,13 +1,14 @@
 package io.github.abuseguard.redis;
 
+import static io.github.abuseguard.sequence.BonusFlow.TRAIL_LENGTH;
+import static io.github.abuseguard.sequence.BonusFlow.bonus;
+import static io.github.abuseguard.sequence.BonusFlow.card;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.config.AbuseGuardSettings;
-import io.github.abuseguard.discovery.EndpointInventory;
-import io.github.abuseguard.sequence.PrecedenceRule;
-import io.github.abuseguard.sequence.SequenceGuard;
+import io.github.abuseguard.sequence.BonusFlow;
 import io.github.abuseguard.store.ResilientStateStore;
 import io.github.abuseguard.testing.FakeTimeSource;
 import io.lettuce.core.RedisClient;
@@ -29,10 +30,7 @@ import org.junit.jupiter.api.Test;
  * again, with no recorded step in between.
  */
 class Probe73aSequencePaddingTest {
-    private static final String BONUS = "POST /api/bonus";
-    private static final String VERIFY = "POST /api/accounts/{id}/verify";
-    private static final String CARD = "POST /api/accounts/{id}/payment-methods";
-    private static final int TRAIL_LENGTH = 20;
+    private static final String USER = "mallory";
 
     private final String prefix = "probe73a:" + UUID.randomUUID() + ":";
 
@@ -57,10 +55,10 @@ class Probe73aSequencePaddingTest {
                 RedisStateStore second = RedisAvailability.store(uri, prefix, clock)) {
             AbuseGuard[] instances = {engine(first, clock), engine(second, clock)};
 
-            GuardRequest bonus = bonus();
+            GuardRequest bonus = bonus(USER);
             assertThat(instances[0].evaluate(bonus).isDenied()).isFalse();
             instances[0].complete(bonus, 200);
-            assertThat(instances[1].evaluate(bonus()).decision().reason())
+            assertThat(instances[1].evaluate(bonus(USER)).decision().reason())
                     .as("the welcome bonus is once a day, on either instance")
                     .isEqualTo("forbidden-sequence");
 
@@ -68,7 +66,7 @@ class Probe73aSequencePaddingTest {
             // refused by the application (a made-up card number): no rule counts a 400, none is recorded
             List<GuardRequest> cards = new ArrayList<>();
             for (int i = 0; i < TRAIL_LENGTH; i++) {
-                GuardRequest card = card();
+                GuardRequest card = card(USER);
                 assertThat(instances[i % 2].evaluate(card).isDenied()).isFalse();
                 cards.add(card);
             }
@@ -76,7 +74,7 @@ class Probe73aSequencePaddingTest {
                 instances[i % 2].complete(cards.get(i), 400);
             }
 
-            assertThat(instances[1].evaluate(bonus()).decision().reason())
+            assertThat(instances[1].evaluate(bonus(USER)).decision().reason())
                     .as("twenty refused card attempts, none of them a recorded step, gave the bonus again")
                     .isEqualTo("forbidden-sequence");
         }
@@ -90,16 +88,16 @@ class Probe73aSequencePaddingTest {
                 RedisStateStore second = RedisAvailability.store(uri, prefix, clock)) {
             AbuseGuard[] instances = {engine(first, clock), engine(second, clock)};
 
-            GuardRequest bonus = bonus();
+            GuardRequest bonus = bonus(USER);
             assertThat(instances[0].evaluate(bonus).isDenied()).isFalse(); // in flight: reserved
             for (int i = 0; i < TRAIL_LENGTH - 1; i++) {
-                assertThat(instances[i % 2].evaluate(card()).isDenied()).isFalse(); // in flight too
+                assertThat(instances[i % 2].evaluate(card(USER)).isDenied()).isFalse(); // in flight too
             }
-            assertThat(instances[1].evaluate(card()).decision().reason())
+            assertThat(instances[1].evaluate(card(USER)).decision().reason())
                     .as("a trail's length of steps in flight at once: the next waits, it pushes none out")
                     .isEqualTo("too-many-steps-in-flight");
 
-            GuardRequest again = bonus();
+            GuardRequest again = bonus(USER);
             boolean secondPassed = !instances[1].evaluate(again).isDenied();
             instances[0].complete(bonus, 200);
             if (secondPassed) {
@@ -134,7 +132,7 @@ class Probe73aSequencePaddingTest {
             AbuseGuard a = engine(storeA, clock);
             AbuseGuard b = engine(storeB, clock);
 
-            GuardRequest bonus = bonus();
+            GuardRequest bonus = bonus(USER);
             assertThat(a.evaluate(bonus).isDenied()).as("reserved on Redis").isFalse();
             proxy.cut(); // A's connection drops while the application answers
             a.complete(bonus, 409); // the application refused the bonus: nothing was paid
@@ -152,58 +150,17 @@ class Probe73aSequencePaddingTest {
             }
             clock.advance(Duration.ofMinutes(5));
             // A serves its next request: a call that reaches Redis replays what it did not take
-            GuardRequest card = card();
+            GuardRequest card = card(USER);
             assertThat(a.evaluate(card).isDenied()).isFalse();
             a.complete(card, 400);
 
-            assertThat(b.evaluate(bonus()).decision().reason())
+            assertThat(b.evaluate(bonus(USER)).decision().reason())
                     .as("five minutes later on B: the refused bonus still reads as one still running")
                     .isNull();
         }
     }
 
-    private static GuardRequest bonus() {
-        return GuardRequest.builder("POST", "/api/bonus")
-                .route("/api/bonus")
-                .header("Authorization", "Bearer mallory")
-                .build();
-    }
-
-    private static GuardRequest card() {
-        return GuardRequest.builder("POST", "/api/accounts/7/payment-methods")
-                .route("/api/accounts/{id}/payment-methods")
-                .header("Authorization", "Bearer mallory")
-                .build();
-    }
-
     private static AbuseGuard engine(io.github.abuseguard.store.StateStore store, FakeTimeSource clock) {
-        return AbuseGuard.builder()
-                .guard(SequenceGuard.builder()
-                        .trails(store.trails("sequence", TRAIL_LENGTH, Duration.ofDays(1)))
-                        .inventory(EndpointInventory.withDefaults(clock))
-                        .timeSource(clock)
-                        // a welcome bonus once a day
-                        .rule(new PrecedenceRule(
-                                "bonus-once",
-                                PrecedenceRule.Kind.FORBIDS,
-                                BONUS,
-                                BONUS,
-                                2,
-                                Duration.ofDays(1),
-                                Duration.ZERO,
-                                "test"))
-                        // README's no-replay rule, counting only cards that were added
-                        .rule(new PrecedenceRule(
-                                "no-replay",
-                                PrecedenceRule.Kind.FORBIDS,
-                                VERIFY,
-                                CARD,
-                                2,
-                                Duration.ofMinutes(10),
-                                Duration.ZERO,
-                                "test"))
-                        .build())
-                .timeSource(clock)
-                .build();
+        return BonusFlow.engine(store, clock, false);
     }
 }

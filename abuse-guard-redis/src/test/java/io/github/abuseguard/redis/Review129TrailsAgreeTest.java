@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 class Review129TrailsAgreeTest {
     private static final String[] OPERATIONS = {"POST /redeem", "POST /redeem|0|1", "GET /", "", "POST /redeem#v"};
     private static final String[] STATUSES = {"0", "200", "404", "00", "+5"};
+    private static final String[] ODD_ENTRIES = {"x|0|123456789012345678901", "|0|5", "a|0|", "a|0|٣"};
 
     private final String prefix = "review129:" + UUID.randomUUID() + ":";
 
@@ -40,56 +41,77 @@ class Review129TrailsAgreeTest {
         String uri = RedisAvailability.requireRedis();
         FakeTimeSource clock = new FakeTimeSource();
         try (RedisStateStore redis = RedisAvailability.store(uri, prefix, clock)) {
-            for (int seed = 0; seed < 120; seed++) {
-                Random random = new Random(seed);
-                int length = 1 + random.nextInt(4);
-                Trails shared = redis.trails("agree" + seed, length, Duration.ofHours(1));
-                Trails local = LocalStateStore.builder()
-                        .timeSource(clock)
-                        .build()
-                        .trails("agree", length, Duration.ofHours(1));
-                List<String> log = new ArrayList<>();
-                for (int step = 0; step < 40; step++) {
-                    String operation = OPERATIONS[random.nextInt(OPERATIONS.length)];
-                    String entry = random.nextInt(8) == 0
-                            ? new String[] {"x|0|123456789012345678901", "|0|5", "a|0|", "a|0|٣"}[random.nextInt(4)]
-                            : operation + "|" + STATUSES[random.nextInt(STATUSES.length)] + "|" + random.nextInt(3000);
-                    switch (random.nextInt(4)) {
-                        case 0 -> {
-                            log.add("append " + entry);
-                            assertThat(shared.append("k", entry)).as("%s", log).isEqualTo(local.append("k", entry));
-                        }
-                        case 1 -> {
-                            List<TrailBlock> blocks = new ArrayList<>();
-                            if (random.nextBoolean()) {
-                                blocks.add(new TrailBlock(
-                                        OPERATIONS[random.nextInt(OPERATIONS.length)], random.nextInt(3), 0));
-                            }
-                            // the guard reserves with a pending entry, with a token on a shared store
-                            String reservation = random.nextBoolean()
-                                    ? operation + "|0|" + random.nextInt(3000)
-                                    : Trails.uniqueReservation(operation, random.nextInt(3000));
-                            log.add("appendUnless " + reservation + " " + blocks.size());
-                            assertThat(shared.appendUnless("k", reservation, blocks))
-                                    .as("%s", log)
-                                    .isEqualTo(local.appendUnless("k", reservation, blocks));
-                        }
-                        case 2 -> {
-                            String outcome = random.nextBoolean() ? null : entry;
-                            log.add("settle " + operation + " " + outcome);
-                            shared.settle("k", operation, outcome);
-                            local.settle("k", operation, outcome);
-                        }
-                        default -> {
-                            log.add("withdraw " + entry);
-                            shared.withdraw("k", entry);
-                            local.withdraw("k", entry);
-                        }
+            agree(redis, clock, 120, OPERATIONS, STATUSES, 3_000, true);
+        }
+    }
+
+    /**
+     * Drives a Redis trail and an in-process one with the same random calls (seeds 0 to {@code seeds - 1}, 40 calls
+     * each) and compares them after each call.
+     *
+     * @param millis the bound of the entries' times
+     * @param oddEntries whether one entry in eight is a malformed one ({@link #ODD_ENTRIES}) and reservations draw
+     *     times of their own, as review129 first drew them
+     */
+    static void agree(
+            RedisStateStore redis,
+            FakeTimeSource clock,
+            int seeds,
+            String[] operations,
+            String[] statuses,
+            int millis,
+            boolean oddEntries) {
+        for (int seed = 0; seed < seeds; seed++) {
+            Random random = new Random(seed);
+            int length = 1 + random.nextInt(4);
+            Trails shared = redis.trails("agree" + seed, length, Duration.ofHours(1));
+            Trails local =
+                    LocalStateStore.builder().timeSource(clock).build().trails("agree", length, Duration.ofHours(1));
+            List<String> log = new ArrayList<>();
+            for (int step = 0; step < 40; step++) {
+                String operation = operations[random.nextInt(operations.length)];
+                long at = oddEntries ? 0 : random.nextInt(millis);
+                String entry = oddEntries && random.nextInt(8) == 0
+                        ? ODD_ENTRIES[random.nextInt(ODD_ENTRIES.length)]
+                        : operation + "|" + statuses[random.nextInt(statuses.length)] + "|"
+                                + (oddEntries ? random.nextInt(millis) : at);
+                switch (random.nextInt(4)) {
+                    case 0 -> {
+                        log.add("append " + entry);
+                        assertThat(shared.append("k", entry)).as("%s", log).isEqualTo(local.append("k", entry));
                     }
-                    assertThat(shared.get("k"))
-                            .as("seed %d, length %d: %s", seed, length, log)
-                            .isEqualTo(local.get("k"));
+                    case 1 -> {
+                        List<TrailBlock> blocks = new ArrayList<>();
+                        if (random.nextBoolean()) {
+                            blocks.add(new TrailBlock(
+                                    operations[random.nextInt(operations.length)], random.nextInt(3), 0));
+                        }
+                        // the guard reserves with a pending entry, with a token on a shared store
+                        boolean plain = random.nextBoolean();
+                        long reservedAt = oddEntries ? random.nextInt(millis) : at;
+                        String reservation = plain
+                                ? operation + "|0|" + reservedAt
+                                : Trails.uniqueReservation(operation, reservedAt);
+                        log.add("appendUnless " + reservation + " " + blocks.size());
+                        assertThat(shared.appendUnless("k", reservation, blocks))
+                                .as("%s", log)
+                                .isEqualTo(local.appendUnless("k", reservation, blocks));
+                    }
+                    case 2 -> {
+                        String outcome = random.nextBoolean() ? null : entry;
+                        log.add("settle " + operation + " " + outcome);
+                        shared.settle("k", operation, outcome);
+                        local.settle("k", operation, outcome);
+                    }
+                    default -> {
+                        log.add("withdraw " + entry);
+                        shared.withdraw("k", entry);
+                        local.withdraw("k", entry);
+                    }
                 }
+                assertThat(shared.get("k"))
+                        .as("seed %d, length %d: %s", seed, length, log)
+                        .isEqualTo(local.get("k"));
             }
         }
     }

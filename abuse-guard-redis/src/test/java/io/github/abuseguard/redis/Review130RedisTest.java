@@ -1,25 +1,23 @@
 package io.github.abuseguard.redis;
 
+import static io.github.abuseguard.sequence.BonusFlow.TRAIL_LENGTH;
+import static io.github.abuseguard.sequence.BonusFlow.bonus;
+import static io.github.abuseguard.sequence.BonusFlow.card;
+import static io.github.abuseguard.sequence.BonusFlow.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.config.AbuseGuardSettings;
-import io.github.abuseguard.discovery.EndpointInventory;
-import io.github.abuseguard.sequence.PrecedenceRule;
-import io.github.abuseguard.sequence.SequenceGuard;
-import io.github.abuseguard.store.LocalStateStore;
+import io.github.abuseguard.sequence.BonusFlow;
 import io.github.abuseguard.store.ResilientStateStore;
-import io.github.abuseguard.store.TrailBlock;
 import io.github.abuseguard.store.Trails;
 import io.github.abuseguard.testing.FakeTimeSource;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,10 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** review130: owed settlements and the Redis trail scripts' in-flight cut-off. */
 class Review130RedisTest {
-    private static final String BONUS = "POST /api/bonus";
-    private static final String VERIFY = "POST /api/accounts/{id}/verify";
-    private static final String CARD = "POST /api/accounts/{id}/payment-methods";
-    private static final int TRAIL_LENGTH = 20;
+    private static final String USER = "mallory";
 
     private final String prefix = "review130:" + UUID.randomUUID() + ":";
 
@@ -76,7 +71,7 @@ class Review130RedisTest {
             AbuseGuard a = engine(storeA, clock);
             AbuseGuard b = engine(storeB, clock);
 
-            GuardRequest bonus = bonus();
+            GuardRequest bonus = bonus(USER);
             assertThat(a.evaluate(bonus).isDenied()).as("reserved on Redis").isFalse();
             proxy.cut(); // A's connection drops while the application answers
             a.complete(bonus, 409); // the application refused the bonus: nothing was paid
@@ -95,12 +90,12 @@ class Review130RedisTest {
             clock.advance(Duration.ofMinutes(5));
             // A serves its next requests: a call that reaches Redis replays what it did not take
             for (int i = 0; i < 3; i++) {
-                GuardRequest card = card();
+                GuardRequest card = card(USER);
                 assertThat(a.evaluate(card).isDenied()).isFalse();
                 a.complete(card, 400);
             }
 
-            assertThat(b.evaluate(bonus()).decision().reason())
+            assertThat(b.evaluate(bonus(USER)).decision().reason())
                     .as("five minutes later on B (%s): the refused bonus still reads as one still running", policy)
                     .isNull();
         }
@@ -131,7 +126,7 @@ class Review130RedisTest {
             AbuseGuard b = engine(storeB, clock);
 
             proxy.cut();
-            GuardRequest cardDuringTheOutage = card();
+            GuardRequest cardDuringTheOutage = card(USER);
             assertThat(a.evaluate(cardDuringTheOutage).isDenied())
                     .as("recorded by A's fallback")
                     .isFalse();
@@ -149,14 +144,9 @@ class Review130RedisTest {
                 }
             }
             clock.advance(Duration.ofSeconds(30));
-            GuardRequest cardOnB = card();
+            GuardRequest cardOnB = card(USER);
             assertThat(b.evaluate(cardOnB).isDenied()).isFalse(); // B's card check is slow: in flight
-            assertThat(b.evaluate(GuardRequest.builder("POST", "/api/accounts/7/verify")
-                                    .route("/api/accounts/{id}/verify")
-                                    .header("Authorization", "Bearer mallory")
-                                    .build())
-                            .decision()
-                            .reason())
+            assertThat(b.evaluate(verify(USER)).decision().reason())
                     .as("before A replays: the card in flight forbids a verify")
                     .isEqualTo("forbidden-sequence");
             for (int i = 0; i < 3; i++) { // A serves other users: its calls reach Redis, and it replays
@@ -168,10 +158,7 @@ class Review130RedisTest {
                 a.complete(other, 400);
             }
 
-            GuardRequest verify = GuardRequest.builder("POST", "/api/accounts/7/verify")
-                    .route("/api/accounts/{id}/verify")
-                    .header("Authorization", "Bearer mallory")
-                    .build();
+            GuardRequest verify = verify(USER);
             assertThat(b.evaluate(verify).decision().reason())
                     .as("a verify while the session's card runs on B (no-replay forbids it)")
                     .isEqualTo("forbidden-sequence");
@@ -191,100 +178,11 @@ class Review130RedisTest {
         String uri = RedisAvailability.requireRedis();
         FakeTimeSource clock = new FakeTimeSource();
         try (RedisStateStore redis = RedisAvailability.store(uri, prefix, clock)) {
-            for (int seed = 0; seed < 150; seed++) {
-                Random random = new Random(seed);
-                int length = 1 + random.nextInt(4);
-                Trails shared = redis.trails("agree" + seed, length, Duration.ofHours(1));
-                Trails local = LocalStateStore.builder()
-                        .timeSource(clock)
-                        .build()
-                        .trails("agree", length, Duration.ofHours(1));
-                List<String> log = new ArrayList<>();
-                for (int step = 0; step < 40; step++) {
-                    String operation = OPERATIONS[random.nextInt(OPERATIONS.length)];
-                    long at = random.nextInt(2_400_000);
-                    String entry = operation + "|" + STATUSES[random.nextInt(STATUSES.length)] + "|" + at;
-                    switch (random.nextInt(4)) {
-                        case 0 -> {
-                            log.add("append " + entry);
-                            assertThat(shared.append("k", entry)).as("%s", log).isEqualTo(local.append("k", entry));
-                        }
-                        case 1 -> {
-                            List<TrailBlock> blocks = new ArrayList<>();
-                            if (random.nextBoolean()) {
-                                blocks.add(new TrailBlock(
-                                        OPERATIONS[random.nextInt(OPERATIONS.length)], random.nextInt(3), 0));
-                            }
-                            String reservation = random.nextBoolean()
-                                    ? operation + "|0|" + at
-                                    : Trails.uniqueReservation(operation, at);
-                            log.add("appendUnless " + reservation + " " + blocks.size());
-                            assertThat(shared.appendUnless("k", reservation, blocks))
-                                    .as("%s", log)
-                                    .isEqualTo(local.appendUnless("k", reservation, blocks));
-                        }
-                        case 2 -> {
-                            String outcome = random.nextBoolean() ? null : entry;
-                            log.add("settle " + operation + " " + outcome);
-                            shared.settle("k", operation, outcome);
-                            local.settle("k", operation, outcome);
-                        }
-                        default -> {
-                            log.add("withdraw " + entry);
-                            shared.withdraw("k", entry);
-                            local.withdraw("k", entry);
-                        }
-                    }
-                    assertThat(shared.get("k"))
-                            .as("seed %d, length %d: %s", seed, length, log)
-                            .isEqualTo(local.get("k"));
-                }
-            }
+            Review129TrailsAgreeTest.agree(redis, clock, 150, OPERATIONS, STATUSES, 2_400_000, false);
         }
     }
 
-    private static GuardRequest bonus() {
-        return GuardRequest.builder("POST", "/api/bonus")
-                .route("/api/bonus")
-                .header("Authorization", "Bearer mallory")
-                .build();
-    }
-
-    private static GuardRequest card() {
-        return GuardRequest.builder("POST", "/api/accounts/7/payment-methods")
-                .route("/api/accounts/{id}/payment-methods")
-                .header("Authorization", "Bearer mallory")
-                .build();
-    }
-
     private static AbuseGuard engine(io.github.abuseguard.store.StateStore store, FakeTimeSource clock) {
-        return AbuseGuard.builder()
-                .guard(SequenceGuard.builder()
-                        .trails(store.trails("sequence", TRAIL_LENGTH, Duration.ofDays(1)))
-                        .inventory(EndpointInventory.withDefaults(clock))
-                        .timeSource(clock)
-                        // a welcome bonus once a day
-                        .rule(new PrecedenceRule(
-                                "bonus-once",
-                                PrecedenceRule.Kind.FORBIDS,
-                                BONUS,
-                                BONUS,
-                                2,
-                                Duration.ofDays(1),
-                                Duration.ZERO,
-                                "test"))
-                        // README's no-replay rule, counting only cards that were added
-                        .rule(new PrecedenceRule(
-                                "no-replay",
-                                PrecedenceRule.Kind.FORBIDS,
-                                VERIFY,
-                                CARD,
-                                2,
-                                Duration.ofMinutes(10),
-                                Duration.ZERO,
-                                "test"))
-                        .build())
-                .timeSource(clock)
-                .build();
+        return BonusFlow.engine(store, clock, false);
     }
 }

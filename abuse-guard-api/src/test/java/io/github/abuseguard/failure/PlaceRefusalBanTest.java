@@ -14,12 +14,10 @@ import java.util.EnumSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * review127: probe72b F2's fix asks the ban of the rule whose route place was refused only. With two rules on the
- * sign-in (a per-address ban rule, and a rule that watches the route with an under-attack mode, the usual pair), a
- * client banned by the first is still told 429 too-many-unknown-in-flight, Retry-After 1 s, whenever the second's
- * places of its site are taken: the first rule's ban is found only in the store step, which a refusal skips.
+ * The bans a request refused a route's newcomer place is told of, with two failure rules on the sign-in (a per-address
+ * ban rule, and a rule that watches the route with an under-attack mode, the usual pair).
  */
-class Review127BanOrTest {
+class PlaceRefusalBanTest {
     private final FakeTimeSource clock = new FakeTimeSource();
     private final LocalStateStore store =
             LocalStateStore.builder().timeSource(clock).maximumKeys(100_000).build();
@@ -51,8 +49,8 @@ class Review127BanOrTest {
                 null);
     }
 
-    @Test
-    void aClientBannedByTheAddressRuleIsToldItsBanWhileTheWatchingRulesPlacesAreTaken() {
+    /** The address rule (3 wrong passwords ban the address, answered with {@code addressAction}) and the watching rule. */
+    private AbuseGuard engine(Action addressAction) {
         FailureGuard guard = FailureGuard.builder()
                 .store(store)
                 .timeSource(clock)
@@ -61,6 +59,7 @@ class Review127BanOrTest {
                         .methods("POST")
                         .key("ip")
                         .maxRetry(3)
+                        .action(addressAction)
                         .build())
                 .rule(FailureRule.builder("login-watch")
                         .path("/api/login")
@@ -70,7 +69,17 @@ class Review127BanOrTest {
                         .underAttack(surge())
                         .build())
                 .build();
-        AbuseGuard engine = AbuseGuard.builder().guard(guard).timeSource(clock).build();
+        return AbuseGuard.builder().guard(guard).timeSource(clock).build();
+    }
+
+    /**
+     * review127: probe72b F2's fix asked the ban of the rule whose route place was refused only: a client banned by the
+     * address rule was told 429 too-many-unknown-in-flight, Retry-After 1 s, whenever the watching rule's places of its
+     * site were taken (the first rule's ban was found only in the store step, which a refusal skips).
+     */
+    @Test
+    void aClientBannedByTheAddressRuleIsToldItsBanWhileTheWatchingRulesPlacesAreTaken() {
+        AbuseGuard engine = engine(Action.REJECT);
         String banned = "2001:db8:1:1::1";
         for (int i = 0; i < 3; i++) {
             exchange(engine, login(banned, "victim" + i), 401);
@@ -89,5 +98,39 @@ class Review127BanOrTest {
 
         assertThat(again.reason()).as("still its ban").isEqualTo("too-many-failures");
         assertThat(again.retryAfter()).as("the ban's time, not a second").isGreaterThan(Duration.ofSeconds(1));
+    }
+
+    /**
+     * review128 F3: a request refused a route place was told "the ban of the first rule of the route whose key is
+     * banned" whatever that rule's action: the ban of a rule that only logs (an operator's trial rule beside the real
+     * one) replaced the enforced place refusal, and the request, passed on, reached the application past the places
+     * every other new client of its /48 is refused by.
+     */
+    @Test
+    void aBanOfALogOnlyRuleDoesNotLiftThePlaceRefusal() {
+        AbuseGuard engine = engine(Action.LOG);
+        String logBanned = "2001:db8:1:1::1";
+        for (int i = 0; i < 3; i++) {
+            exchange(engine, login(logBanned, "victim" + i), 401);
+        }
+        for (int i = 2; i < 4; i++) {
+            assertThat(engine.evaluate(login("2001:db8:1:" + i + "::1", "other" + i))
+                            .decision()
+                            .isAllow())
+                    .as("another address of the /48, in flight")
+                    .isTrue();
+        }
+        Decision newcomer = engine.evaluate(login("2001:db8:1:9::1", "fresh")).decision();
+        assertThat(newcomer.reason())
+                .as("a new client of the /48 while its places are taken")
+                .isEqualTo("too-many-unknown-in-flight");
+
+        Decision banned = engine.evaluate(login(logBanned, "victim9")).decision();
+
+        assertThat(banned.isDeny() && !banned.action().passesRequestOn())
+                .as(
+                        "the log-only rule's ban lets the request on, past the places every newcomer is refused by: %s",
+                        banned)
+                .isTrue();
     }
 }
