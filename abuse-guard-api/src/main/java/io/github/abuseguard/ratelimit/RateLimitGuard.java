@@ -109,10 +109,11 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
             for (Limit limit : rule.limits()) {
                 limits.add(limit.toBucketLimit());
             }
-            TokenBuckets buckets = builder.store.tokenBuckets(
-                    NAME + ":" + rule.name(),
-                    new BucketSpec(limits, rule.keyResolver().namesOthers()));
             boolean global = rule.keyResolver().isGlobal();
+            // others' requests spend the bucket of a key another may name, a site-wide cap and a network's limit
+            boolean sharedByOthers = rule.keyResolver().namesOthers() || global || refusesForNeighbours(rule);
+            TokenBuckets buckets =
+                    builder.store.tokenBuckets(NAME + ":" + rule.name(), new BucketSpec(limits, sharedByOthers));
             compiled.add(new RuleBuckets(rule, buckets, global ? null : RulePolicy.of(rule), global));
         }
         this.rules = compiled.toArray(RuleBuckets[]::new);

@@ -14,11 +14,12 @@ import java.util.Objects;
  * no counterpart starts full.
  *
  * @param limits the limits, at least one and at most {@value #MAX_LIMITS}
- * @param keysNamedByOthers whether a client may send another's key (a user name, a mailbox): a store that
- *     remembers a key's refusal to save round trips then remembers it only briefly, as another client's refunded
- *     requests may have filled the bucket again meanwhile (probe45b F3)
+ * @param sharedByOthers whether other clients' requests spend a key's bucket: a key a client may send for another
+ *     (a user name, a mailbox: probe45b F3) or one many clients share (a site-wide cap, a network, an allocation:
+ *     probe75b F1). A store that remembers a key's refusal to save round trips then remembers it only briefly, as
+ *     another client's refunded requests may have filled the bucket again meanwhile
  */
-public record BucketSpec(List<BucketLimit> limits, boolean keysNamedByOthers) {
+public record BucketSpec(List<BucketLimit> limits, boolean sharedByOthers) {
 
     /** The most limits one bucket may have. */
     public static final int MAX_LIMITS = 16;

@@ -473,6 +473,11 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
              */
             @Override
             public Consumption tryConsume(String key, long tokens) {
+                // a refusal the remote store's client remembers costs no call: no trial of the circuit (probe75b F2)
+                Consumption remembered = shared.rememberedRefusal(key, tokens);
+                if (remembered != null) {
+                    return remembered;
+                }
                 int permit = acquire();
                 if (permit == CircuitBreaker.REFUSED) {
                     return outage(() -> fromFallback(key, tokens), null);
@@ -524,6 +529,11 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
              * What the remote store knows without a round trip, or while the circuit is open the fallback, which
              * answers then; not a fallback bucket spent in an outage that has ended (review73 F2).
              */
+            @Override
+            public @Nullable Consumption rememberedRefusal(String key, long tokens) {
+                return shared.rememberedRefusal(key, tokens);
+            }
+
             @Override
             public boolean knownToRefuse(String key, long tokens) {
                 TokenBuckets made = local.peek();

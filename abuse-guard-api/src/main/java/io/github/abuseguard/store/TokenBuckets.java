@@ -1,5 +1,7 @@
 package io.github.abuseguard.store;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The token buckets of one namespace, one bucket per key, created full on first use.
  *
@@ -41,6 +43,16 @@ public interface TokenBuckets {
      */
     default boolean knownToRefuse(String key, long tokens) {
         return false;
+    }
+
+    /**
+     * The refusal {@link #tryConsume} of {@code tokens} would answer now from a refusal this instance remembers until
+     * its retry-after, without asking a remote store; {@code null} when it would ask. A store in front of a remote
+     * one answers such a refusal without counting it as a call the remote store answered (probe75b F2: remembered
+     * refusals closed the circuit while Redis was down). The default remembers none.
+     */
+    default @Nullable Consumption rememberedRefusal(String key, long tokens) {
+        return null;
     }
 
     /** About how many keys are tracked now; for monitoring and tests. */

@@ -85,8 +85,8 @@ import org.slf4j.LoggerFactory;
  *   <li>A key refused by Redis is remembered on this instance until its retry-after
  *       ({@link Builder#denialCacheSize}): asked again within that time it is refused without a
  *       round trip. Refunds on this instance forget the key's denial; a refund on another instance
- *       reaches it at the latest when the denial ends, or within a second for a key another client may
- *       name ({@link BucketSpec#keysNamedByOthers()}: a mailbox, a user name).
+ *       reaches it at the latest when the denial ends, or within a second for a key whose bucket other
+ *       clients spend ({@link BucketSpec#sharedByOthers()}: a mailbox, a user name, a site-wide cap, a network).
  *   <li>Bans are a key each with its expiry, plus one sorted set per namespace,
  *       {@code prefix + namespace + ":bans"}, scored by when each ban ends, which lists them;
  *       ended bans are pruned from it whenever one is set, and it holds at most
@@ -1007,7 +1007,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                 args[8 + 4 * i] = bytes(Long.toString(Math.max(1, limit.periodNanos() / 1_000)));
                 args[9 + 4 * i] = bytes(limit.greedy() ? "1" : "0");
             }
-            this.denialHold = spec.keysNamedByOthers() ? SHARED_KEY_DENIAL_HOLD_NANOS : Long.MAX_VALUE;
+            this.denialHold = spec.sharedByOthers() ? SHARED_KEY_DENIAL_HOLD_NANOS : Long.MAX_VALUE;
             this.consumeArgs = args.clone();
             consumeArgs[2] = bytes("c");
             this.refundArgs = args.clone();
@@ -1040,12 +1040,11 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             if (tokens < 1) {
                 throw new IllegalArgumentException("tokens must be positive, was " + tokens);
             }
-            Denial denial = denialCacheSize == 0 ? null : denials.getIfPresent(key);
-            long now = timeSource.nanoTime();
-            if (denial != null && tokens >= denial.tokens() && now < denial.heldUntil()) {
-                return new Consumption(
-                        false, denial.remaining(), denial.refilledAt() - now, Math.max(0, denial.fullAt() - now));
+            Consumption remembered = rememberedRefusal(key, tokens);
+            if (remembered != null) {
+                return remembered;
             }
+            long now = timeSource.nanoTime();
             List<Long> answer = run(key, tokens, consumeArgs);
             boolean consumed = answer.get(0) == 1;
             long refillWait = answer.get(2) < 0 ? Long.MAX_VALUE : answer.get(2) * 1_000;
@@ -1065,9 +1064,24 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         }
 
         @Override
+        public @Nullable Consumption rememberedRefusal(String key, long tokens) {
+            long now = timeSource.nanoTime();
+            Denial denial = held(key, tokens, now);
+            return denial == null
+                    ? null
+                    : new Consumption(
+                            false, denial.remaining(), denial.refilledAt() - now, Math.max(0, denial.fullAt() - now));
+        }
+
+        @Override
         public boolean knownToRefuse(String key, long tokens) {
+            return held(key, tokens, timeSource.nanoTime()) != null;
+        }
+
+        /** The refusal of the key remembered at {@code now} for a request of {@code tokens}, or {@code null}. */
+        private @Nullable Denial held(String key, long tokens, long now) {
             Denial denial = denialCacheSize == 0 ? null : denials.getIfPresent(key);
-            return denial != null && tokens >= denial.tokens() && timeSource.nanoTime() < denial.heldUntil();
+            return denial != null && tokens >= denial.tokens() && now < denial.heldUntil() ? denial : null;
         }
 
         @Override
@@ -1105,10 +1119,12 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     private record Denial(long tokens, long remaining, long refilledAt, long fullAt, long heldUntil) {}
 
     /**
-     * How long a refusal of a key another client may send (a mailbox, a user name) is remembered: a refund on
-     * another instance (a request the application refused) may fill its bucket again at any time, and a refusal
-     * remembered until the refill locked the key's owner out of this instance for hours (probe45b F3: 8 h of a
-     * 3-a-day sign-up limit, from 20 requests). A flood of such a key still costs one round trip a second.
+     * How long a refusal of a key whose bucket other clients spend (a mailbox, a user name, a site-wide cap, a
+     * network) is remembered: a refund on another instance (a request the application refused) may fill its bucket
+     * again at any time, and a refusal remembered until the refill locked the key's owner out of this instance for
+     * hours (probe45b F3: 8 h of a 3-a-day sign-up limit, from 20 requests; probe75b F1: a site-wide cap of 3 an
+     * hour refused every honest sign-up on one instance for 59 minutes while Redis held all 3). A flood of such a key
+     * still costs one round trip a second.
      */
     static final long SHARED_KEY_DENIAL_HOLD_NANOS = 1_000_000_000L;
 
