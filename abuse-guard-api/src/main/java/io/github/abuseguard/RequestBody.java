@@ -400,7 +400,9 @@ public final class RequestBody {
 
     private BodyField jsonField(JsonPointer pointer, ContentType type) {
         Charset charset = type.charset(null);
-        if (type.declaresCharset() && charset == null) {
+        if (type.declaresCharset() && (charset == null || !charset.canEncode())) {
+            // a charset that decodes only (x-JISAutoDetect) cannot be read both ways below (review132 F1: its missing
+            // encoder threw, and the default fail-open let any address through); forms refuse it too
             return BodyField.unreadable(BodyField.Unreadable.UNSUPPORTED);
         }
         if (charset != null && ContentType.isUnicode(charset)) {
@@ -455,9 +457,11 @@ public final class RequestBody {
                 }
                 TokenStreamContext context = parser.streamReadContext();
                 int nesting = context.getNestingDepth();
-                // each step and the root behind at most one array a binder unwraps: deeper values are not the field's,
-                // and are not walked back (review131 F4: 499 nested arrays made a field's read 50 times slower)
-                if (nesting >= depth && nesting <= 2 * depth + 1 && matches(context, segments)) {
+                // each step and the root behind at most two arrays, a collection's and the one-element array a binder
+                // unwraps around its element (review132 F3: [{"email":["a"]},[{"email":["b"]}]] bound both addresses
+                // to a List<SignUp>): deeper values are not the field's, and are not walked back (review131 F4: 499
+                // nested arrays made a field's read 50 times slower)
+                if (nesting >= depth && nesting <= 3 * depth + 2 && matches(context, segments)) {
                     if (values == null) {
                         values = new ArrayList<>(1);
                     } else if (values.size() == BodyField.MAX_VALUES) {
@@ -498,17 +502,15 @@ public final class RequestBody {
     }
 
     /**
-     * Whether the path of {@code context} (the container of the current value) is the pointer, property names compared
-     * without case: Jackson binds {@code "EMAIL"} to {@code email} where the application's mapper accepts properties
-     * case-insensitively ({@code spring.jackson.mapper.accept-case-insensitive-properties}, probe52b F2: it signed up
-     * {@code {"EMAIL":"x@mailinator.com"}} unjudged), and a guard judges every name that may bind. {@link
+     * Whether the path of {@code context} (the container of the current value) is the pointer's place, looking through
+     * the arrays the pointer does not name: a binder may take a one-element array for its element (Jackson's {@code
+     * UNWRAP_SINGLE_VALUE_ARRAYS}; probe74a F1, stop 69: {@code [{"email":"bot@yopmail.com"}]} signed up where the
+     * guard found no field), or an array of values for the field's value; every value found so is the field's, so a
+     * longer array makes the field ambiguous, never absent. Property names are compared without case: Jackson binds
+     * {@code "EMAIL"} to {@code email} where the application's mapper accepts properties case-insensitively ({@code
+     * spring.jackson.mapper.accept-case-insensitive-properties}, probe52b F2: it signed up {@code
+     * {"EMAIL":"x@mailinator.com"}} unjudged), and a guard judges every name that may bind. {@link
      * String#equalsIgnoreCase} folds each character both ways, so it matches whatever a locale's lower-casing matches.
-     */
-    /**
-     * Whether the context is the pointer's place, looking through the arrays the pointer does not name: a binder may
-     * take a one-element array for its element (Jackson's {@code UNWRAP_SINGLE_VALUE_ARRAYS}; probe74a F1, stop 69:
-     * {@code [{"email":"bot@yopmail.com"}]} signed up where the guard found no field), or an array of values for the
-     * field's value; every value found so is the field's, so a longer array makes the field ambiguous, never absent.
      */
     private static boolean matches(TokenStreamContext context, JsonPointer[] segments) {
         return matches(context, segments, segments.length - 1);
@@ -517,8 +519,8 @@ public final class RequestBody {
     /**
      * Whether {@code level} and its parents are the pointer's first {@code last + 1} steps, an array on the way either
      * one of them (its element's index) or looked through; both are tried (review131 F1: a property named {@code "0"}
-     * holding an array lost its element 0 to the step). At most one array per step is looked through, as a binder
-     * unwraps one ({@link #jsonField}'s depth bound).
+     * holding an array lost its element 0 to the step). Any number of arrays is looked through here; {@link
+     * #jsonField} bounds how deep a value may be (two arrays per step and two around the root).
      */
     private static boolean matches(TokenStreamContext level, JsonPointer[] segments, int last) {
         if (last < 0) {

@@ -1,11 +1,13 @@
 package io.github.abuseguard.internal;
 
 import java.io.ByteArrayOutputStream;
+import java.net.URLDecoder;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Splits and decodes {@code application/x-www-form-urlencoded} content. One parser serves both the
@@ -142,6 +144,34 @@ public final class FormFields {
                 break;
             }
         }
-        return raw == null ? new String(bytes, from, to - from, charset) : raw.toString(charset);
+        if (raw == null) {
+            return new String(bytes, from, to - from, charset);
+        }
+        String decoded = raw.toString(charset);
+        if (joinsAsciiToEscapes(charset) && !decoded.equals(escapesApart(bytes, from, to, charset))) {
+            // Spring's form converter decodes each run of escapes on its own (URLDecoder): an escaped lead byte before
+            // a literal '@' is U+FFFD and an '@' there, one character here (review132 F2: 'bot%81@yopmail.com' in GBK
+            // was no address to the guard, and an address at a throw-away domain to a PATCH handler). A value the
+            // two read differently is no value to judge.
+            return null;
+        }
+        return decoded;
+    }
+
+    /**
+     * Whether a value in the charset may read differently with its escapes decoded run by run than as bytes: a
+     * multi-byte charset other than UTF-8, whose lead byte may take an ASCII byte as its second (GBK, Shift_JIS).
+     */
+    private static boolean joinsAsciiToEscapes(Charset charset) {
+        return !charset.equals(StandardCharsets.UTF_8) && charset.newEncoder().maxBytesPerChar() > 1;
+    }
+
+    /** The value as Spring's form converter reads it: the bytes as text, then each run of escapes decoded apart. */
+    private static @Nullable String escapesApart(byte[] bytes, int from, int to, Charset charset) {
+        try {
+            return URLDecoder.decode(new String(bytes, from, to - from, charset), charset);
+        } catch (IllegalArgumentException badEscape) {
+            return null;
+        }
     }
 }
