@@ -598,7 +598,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
      */
     private void distrustWhereUnderAttack(String client, boolean proved, boolean renewed) {
         boolean ipv6 = client.indexOf(':') >= 0;
-        long now = Long.MIN_VALUE;
+        long now = timeSource.epochMillis();
         for (RuleState state : rules) {
             if (state.surge == null) {
                 continue;
@@ -610,20 +610,15 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 continue;
             }
             if (state.watchesNewcomers) {
-                if (now == Long.MIN_VALUE) {
-                    now = timeSource.epochMillis();
-                }
-                // a site remembered for starting a mode earns no vouching history after it either (probe74b F1, stop
-                // 69: a starter that solved the proof once the mode ended guessed on, 2,594 of a prepared crowd's
-                // 3,000 guesses an hour)
-                if (state.surge.isUnderAttack() || state.surge.startedMode(client, now)) {
-                    state.surge.distrustNewcomer(client, proved);
+                // a site remembered for starting a mode earns no vouching history after it either, while remembered
+                // (probe74b F1, stop 69: a starter that solved the proof once the mode ended guessed on, 2,594 of a
+                // prepared crowd's 3,000 guesses an hour; review132 F6)
+                Duration starterFor = state.surge.startedModeFor(client, now);
+                if (state.surge.isUnderAttack() || !starterFor.isZero()) {
+                    state.surge.distrustNewcomer(client, proved, starterFor);
                 }
             }
             if (ipv6) {
-                if (now == Long.MIN_VALUE) {
-                    now = timeSource.epochMillis();
-                }
                 if (state.surge.isSiteUnderAttack(client, now)) {
                     state.surge.distrust(client, state.historyTtl);
                 }

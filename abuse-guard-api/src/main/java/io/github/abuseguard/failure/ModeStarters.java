@@ -115,6 +115,11 @@ final class ModeStarters {
         return remembered.contains(clientKey, nowMillis);
     }
 
+    /** How long the site of {@code clientKey} is still remembered for a mode; zero when it is not. */
+    Duration remaining(String clientKey, long nowMillis) {
+        return remembered.remaining(clientKey, nowMillis);
+    }
+
     /** Forgets {@code site} as a starter of the mode: an operator lifted what was held against it. */
     void forget(String site) {
         remembered.forget(site);

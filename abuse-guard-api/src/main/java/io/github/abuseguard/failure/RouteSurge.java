@@ -352,13 +352,17 @@ final class RouteSurge {
 
     /**
      * Notes that client {@code clientKey} earned its history (a proof, a first success) while the route is
-     * under attack: that history does not vouch for it on the route's mode, for the longest a mode lasts,
-     * so that fresh addresses cannot buy themselves into the mode one proof or page load each.
+     * under attack, or while its site is remembered for starting the route's mode ({@code starterFor} left of
+     * that memory): that history does not vouch for it on the route's mode, for the longest a mode lasts or
+     * the rest of the site's memory, whichever is longer, so that fresh addresses cannot buy themselves into
+     * the mode one proof or page load each, nor a crowd into its next mode (review132 F6: a site remembered 12
+     * durations for its third start earned a history whose mark ran out after 6).
      */
-    void distrustNewcomer(String clientKey, boolean proved) {
-        newcomers.ban(clientKey, newcomerFor);
+    void distrustNewcomer(String clientKey, boolean proved, Duration starterFor) {
+        Duration markFor = starterFor.compareTo(newcomerFor) > 0 ? starterFor : newcomerFor;
+        newcomers.ban(clientKey, markFor);
         if (proved && newcomerBudget > 0) {
-            provedNewcomers.ban(clientKey, newcomerFor);
+            provedNewcomers.ban(clientKey, markFor);
         }
     }
 
@@ -462,6 +466,11 @@ final class RouteSurge {
      */
     boolean startedMode(String clientKey, long nowMillis) {
         return starters.contains(clientKey, nowMillis);
+    }
+
+    /** How long the site of {@code clientKey} is still remembered for starting or extending a mode; zero if not. */
+    Duration startedModeFor(String clientKey, long nowMillis) {
+        return starters.remaining(clientKey, nowMillis);
     }
 
     /**

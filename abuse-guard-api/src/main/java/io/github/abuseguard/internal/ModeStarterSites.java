@@ -144,6 +144,11 @@ public final class ModeStarterSites {
         return remembered.contains(clientKey, nowMillis);
     }
 
+    /** How long the site of {@code clientKey} is still remembered; zero when it is not. */
+    public Duration remaining(String clientKey, long nowMillis) {
+        return remembered.remaining(clientKey, nowMillis);
+    }
+
     /** Forgets every site: the operator ended the mode by hand, after a false alarm. */
     public void forget() {
         remembered.exitAll();

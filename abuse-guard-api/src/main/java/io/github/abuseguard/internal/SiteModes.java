@@ -126,6 +126,15 @@ public final class SiteModes {
         return sites.isBanned(IpAddresses.site(clientKey));
     }
 
+    /** How long the site of the client key {@code clientKey} stays in the mode; zero when it is not in it. */
+    public Duration remaining(String clientKey, long nowMillis) {
+        if (nowMillis >= enteredUntil.get() && !anySite(nowMillis)) {
+            return Duration.ZERO;
+        }
+        Duration left = sites.remaining(IpAddresses.site(clientKey));
+        return left.isNegative() ? Duration.ZERO : left;
+    }
+
     private boolean anySite(long nowMillis) {
         MarkerRead read = marker;
         if (read.at() != Long.MIN_VALUE && nowMillis >= read.at() && nowMillis - read.at() < refreshMillis) {

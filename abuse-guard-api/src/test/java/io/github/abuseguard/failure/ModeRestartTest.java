@@ -227,6 +227,52 @@ class ModeRestartTest {
                 .isEmpty();
     }
 
+    /**
+     * review132 F6: the probe74b F1 fix (FailureGuard#distrustWhereUnderAttack) marks a starter that earns its
+     * history after the mode a newcomer, and README says it earns no vouching history "for as long as it is
+     * remembered"; but the mark lasts six durations from when the history was earned, and a site remembered a third
+     * time is remembered twelve durations (up to 96). Once the mark runs out, the starter's history vouches while it
+     * is still remembered: its guesses go through as a crowd member's that never earned one is refused.
+     */
+    @Test
+    void review132aStarterRememberedLongerThanItsNewcomerMarkEarnsNoVouchingHistoryWhileRemembered() {
+        FailureGuard guard = guard(giftCards(UnderAttack.History.APP, 1_000));
+        AbuseGuard engine = engine(guard);
+        routeHeardFailing(engine);
+        List<String> crowd = crowd("198.18.20.");
+        // the crowd starts the mode three times, each once its memory ran out: 3, then 6, then 12 durations
+        for (int start = 0; start < 3; start++) {
+            guess(engine, crowd, start);
+            assertThat(guard.underAttack()).as("start %d", start).containsExactly("giftcards");
+            if (start < 2) {
+                clock.advance(DURATION.multipliedBy(3L << start).plusSeconds(1));
+                assertThat(guard.underAttack()).isEmpty();
+            }
+        }
+        clock.advance(DURATION.plusSeconds(1));
+        assertThat(guard.underAttack()).as("the third mode ended").isEmpty();
+
+        String starter = crowd.get(0);
+        guard.earnProvedHistory(page(starter)); // the browser proof, solved once the mode ended: marked a newcomer
+        assertThat(exchange(engine, giftCard(starter, "GUESS-marked"), 404).isDeny())
+                .as("marked: refused")
+                .isTrue();
+
+        clock.advance(DURATION.multipliedBy(6).plusSeconds(1)); // the mark ran out; 7 of 12 durations remembered
+        assertThat(exchange(engine, giftCard(crowd.get(1), "GUESS-fresh"), 404).reason())
+                .as("the crowd is still remembered")
+                .isEqualTo("site-under-attack");
+        int through = 0;
+        for (int g = 0; g < 20; g++) {
+            if (exchange(engine, giftCard(starter, "GUESS-late-" + g), 404).isAllow()) {
+                through++;
+            }
+        }
+        assertThat(through)
+                .as("guesses of a starter still remembered, with a history earned after its mode")
+                .isZero();
+    }
+
     private static GuardRequest page(String address) {
         return GuardRequest.builder("GET", "/api/giftcards/GIFT-0042")
                 .client(address)
