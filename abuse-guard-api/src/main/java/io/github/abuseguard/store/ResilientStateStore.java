@@ -2855,10 +2855,6 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     }
 
     /**
-     * Replays the lifts kept during the outage ({@link #replayLift}), at most {@code most}; stops at the first failure.
-     * After the bans of the outage (review55 F3), before its counts. Returns how many it replayed, or -1 if a call failed.
-     */
-    /**
      * Replays on the remote store the settlements of sequence steps it did not take, oldest first, for at most {@code
      * most} of them; stops at the first failure. Returns how many it replayed, or -1 if a call failed. A settlement
      * that the remote store ran although its call failed (a timeout after the script ran) settles the session's next
@@ -2923,6 +2919,10 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             @Nullable String outcome,
             long order) {}
 
+    /**
+     * Replays the lifts kept during the outage ({@link #replayLift}), at most {@code most}; stops at the first failure.
+     * After the bans of the outage (review55 F3), before its counts. Returns how many it replayed, or -1 if a call failed.
+     */
     private int replayLiftsOfTheOutage(int most) {
         int shared = 0;
         if (most <= 0) {

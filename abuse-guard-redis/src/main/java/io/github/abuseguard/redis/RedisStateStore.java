@@ -477,13 +477,12 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
 
     /**
      * The end of every script that adds a settled entry to a trail (KEYS[1]): drops its oldest settled entries beyond
-     * {@code len} of them, then its oldest beyond {@code 2 * len}, whatever they are; {@code added} is the entry the
-     * script added, whose time tells which pending entries ({@code |0|millis} at their end) can still be in flight
-     * ({@link Trails#IN_FLIGHT_MILLIS}). No pending entry is dropped by the first, nor counted (review130 F1: an old
-     * one counted as settled pushed a once-only step out); beyond {@code 2 * len}, pending ones no longer in flight go
-     * first: the
-     * reservations of refused requests in flight pushed a once-only step out (probe73a F1, stop 69), and
-     * {@code APPEND_UNLESS} bounds them apart.
+     * {@code len} of them, then, beyond {@code 2 * len} entries, pending ones no longer in flight first and then the
+     * oldest, whatever they are. {@code added} is the entry the script added, whose time tells which pending entries
+     * ({@code |0|millis} at their end) can still be in flight ({@link Trails#IN_FLIGHT_MILLIS}). No pending entry is
+     * dropped by the first, nor counted (the reservations of refused requests in flight pushed a once-only step out:
+     * probe73a F1, stop 69; {@code APPEND_UNLESS} bounds them apart; review130 F1: an old one counted as settled did
+     * too).
      */
     private static final String KEEP_SETTLED = inFlight("""
             local digits = string.match(added, '|(%d+)$')
