@@ -222,6 +222,19 @@ public interface GuardRequest {
     default void handlerStatusWanted(boolean wanted) {}
 
     /**
+     * The pending entry the sequence guard appended to reserve this request's step ({@code
+     * io.github.abuseguard.store.Trails#reservation}), or {@code null}: the step's settlement names it, so that a store
+     * replaying a settlement its backend may have run already settles this request's step and no other (review132 F4,
+     * F5). Adapters keep it in a field, starting {@code null}; the default keeps nothing and answers {@code null}.
+     */
+    default @Nullable String reservedStep() {
+        return null;
+    }
+
+    /** Records the request's reserved step; see {@link #reservedStep()}. The default keeps nothing. */
+    default void reservedStep(String entry) {}
+
+    /**
      * The route a request of {@code method} with this request's path would have: a CORS preflight's rules are
      * those of the method it asks for (review46b F9). The default answers {@link #route()}.
      */
@@ -367,7 +380,7 @@ public interface GuardRequest {
 
         /**
          * The request, immutable but for the per-request state adapters keep ({@link #heldSlots()}, {@link
-         * #historySettled()}, {@link #handlerStatusWanted()}).
+         * #historySettled()}, {@link #handlerStatusWanted()}, {@link #reservedStep()}).
          */
         public GuardRequest build() {
             // Case-insensitive by its order, so a look-up lower-cases no name.
@@ -385,7 +398,8 @@ public interface GuardRequest {
                     principal,
                     body,
                     proxiesNamed,
-                    new long[4]);
+                    new long[4],
+                    new String[1]);
         }
 
         private record PlainGuardRequest(
@@ -400,10 +414,21 @@ public interface GuardRequest {
                 @Nullable String principal,
                 RequestBody body,
                 boolean proxiesNamed,
-                long[] slots) // the held slots, and the flags below
+                long[] slots, // the held slots, and the flags below
+                @Nullable String[] reserved) // the reserved step
                 implements GuardRequest {
             private static final long HISTORY_SETTLED = 1;
             private static final long HANDLER_STATUS_WANTED = 2;
+
+            @Override
+            public @Nullable String reservedStep() {
+                return reserved[0];
+            }
+
+            @Override
+            public void reservedStep(String entry) {
+                reserved[0] = entry;
+            }
 
             @Override
             public long heldSlots() {

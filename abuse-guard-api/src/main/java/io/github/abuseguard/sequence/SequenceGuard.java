@@ -631,13 +631,15 @@ public final class SequenceGuard implements Guard {
                             now - rule.window().toMillis()));
                 }
             }
-            int blocked = trails.appendUnless(sessionKey, trails.reservation(operation, now), blocks);
+            String reservation = trails.reservation(operation, now);
+            int blocked = trails.appendUnless(sessionKey, reservation, blocks);
             if (blocked >= 0) {
                 return forbidden(forbidding.get(blocked));
             }
             if (blocked == Trails.TOO_MANY_PENDING) {
                 return tooManyPending(inFlightRule(operation, forbidding));
             }
+            request.reservedStep(reservation); // its settlement names it
             // The reservation is settled by the outcome: the status the handler meant, where the adapter can
             // tell it from one a framework wrote after the handler ran (a 406 for the client's Accept).
             request.handlerStatusWanted(true);
@@ -725,7 +727,17 @@ public final class SequenceGuard implements Guard {
     public void cancel(GuardRequest request) {
         String operation = operation(request);
         if (reservedOperations.contains(operation)) {
-            trails.settle(sessionKey(request), operation, null);
+            settle(request, sessionKey(request), operation, null);
+        }
+    }
+
+    /** Settles the request's reserved step: the entry it reserved, where the request kept it. */
+    private void settle(GuardRequest request, String sessionKey, String operation, @Nullable String outcome) {
+        String reserved = request.reservedStep();
+        if (reserved == null) {
+            trails.settle(sessionKey, operation, outcome);
+        } else {
+            trails.settle(sessionKey, operation, reserved, outcome);
         }
     }
 
@@ -793,7 +805,7 @@ public final class SequenceGuard implements Guard {
             // it would only let a flood of such sessions push real trails out of the store. A reservation
             // is withdrawn, as a failed step under a rule naming a status class no longer forbids.
             if (reservedOperations.contains(operation)) {
-                trails.settle(sessionKey, operation, null);
+                settle(request, sessionKey, operation, null);
             }
             return;
         }
@@ -802,14 +814,14 @@ public final class SequenceGuard implements Guard {
             // the application's error handler): no step was taken, and a reservation is withdrawn (probe71c F4: 5
             // of 5 cards passed after a verify whose handler never ran)
             if (reservedOperations.contains(operation)) {
-                trails.settle(sessionKey, operation, null);
+                settle(request, sessionKey, operation, null);
             }
             return;
         }
         String outcome = recorded(request, operation) + "|" + status + "|" + now;
         String given = session == KeyResolver.session() ? request.sessionIdGiven() : null;
         if (reservedOperations.contains(operation)) {
-            trails.settle(sessionKey, operation, outcome);
+            settle(request, sessionKey, operation, outcome);
         } else if (given == null || !sessionKey.startsWith(CLIENT_TRAIL)) {
             trails.append(sessionKey, outcome);
         }

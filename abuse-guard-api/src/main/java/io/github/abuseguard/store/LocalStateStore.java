@@ -19,6 +19,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
@@ -821,12 +822,25 @@ public final class LocalStateStore implements StateStore {
 
             @Override
             public void settle(String key, String operation, String outcome) {
+                settleFirst(key, existing -> TrailBlock.pending(existing, operation), outcome, false);
+            }
+
+            @Override
+            public void settle(String key, String operation, String reservation, String outcome) {
+                settleFirst(key, reservation::equals, outcome, true);
+            }
+
+            /**
+             * Replaces the first entry {@code settles} picks with {@code outcome} (removes it for {@code null}); without
+             * one, appends a non-null outcome, unless {@code once} and the trail holds it already.
+             */
+            private void settleFirst(String key, Predicate<String> settles, @Nullable String outcome, boolean once) {
                 trails.asMap().compute(key, (k, trail) -> {
                     ArrayDeque<String> target = new ArrayDeque<>(maxLength);
                     boolean settled = false;
                     if (trail != null) {
                         for (String existing : trail) {
-                            if (!settled && TrailBlock.pending(existing, operation)) {
+                            if (!settled && settles.test(existing)) {
                                 settled = true;
                                 if (outcome != null) {
                                     target.addLast(outcome); // where the reservation was: the order holds
@@ -836,7 +850,7 @@ public final class LocalStateStore implements StateStore {
                             }
                         }
                     }
-                    if (!settled && outcome != null) {
+                    if (!settled && outcome != null && !(once && target.contains(outcome))) {
                         target.addLast(outcome);
                     }
                     if (outcome != null) {

@@ -2178,20 +2178,36 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
 
             @Override
             public void settle(String key, String operation, String outcome) {
+                settleOwing(key, operation, null, outcome);
+            }
+
+            @Override
+            public void settle(String key, String operation, String reservation, String outcome) {
+                settleOwing(key, operation, reservation, outcome);
+            }
+
+            /** Settles on the remote store, or on the fallback, owing the remote store what it did not take. */
+            private void settleOwing(
+                    String key, String operation, @Nullable String reservation, @Nullable String outcome) {
                 try {
                     call(
                             () -> {
-                                shared.settle(key, operation, outcome);
+                                settleOn(shared, key, operation, reservation, outcome);
                                 return null;
                             },
                             () -> {
                                 // a reservation the fallback made (a step no rule forbids, during an outage) is the
                                 // fallback's to settle; only one the remote store holds is owed there (review130 F3:
-                                // replayed, it settled another instance's reservation of the session still in flight)
-                                boolean remoteReservation = !holdsPending(local.get(), key, operation);
-                                local.get().settle(key, operation, outcome);
+                                // replayed, it settled another instance's reservation of the session still in
+                                // flight), told by the request's own reservation where it is known (review132 F5: a
+                                // success beside another request's fallback reservation of the operation was lost)
+                                Trails fallback = local.get();
+                                boolean remoteReservation = reservation == null
+                                        ? !holdsPending(fallback, key, operation)
+                                        : !fallback.get(key).contains(reservation);
+                                settleOn(fallback, key, operation, reservation, outcome);
                                 if (remoteReservation) {
-                                    owe(shared, key, operation, outcome);
+                                    owe(shared, key, operation, reservation, outcome);
                                 }
                                 return null;
                             });
@@ -2199,7 +2215,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                     // under fail-closed every reservation was made on the remote store (review130 F2); under
                     // fail-open one may have failed open, and a replay would settle another request's (review131 F3)
                     if (policy == OutagePolicy.FAIL_CLOSED) {
-                        owe(shared, key, operation, outcome);
+                        owe(shared, key, operation, reservation, outcome);
                     }
                     throw failed;
                 }
@@ -2856,10 +2872,9 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
 
     /**
      * Replays on the remote store the settlements of sequence steps it did not take, oldest first, for at most {@code
-     * most} of them; stops at the first failure. Returns how many it replayed, or -1 if a call failed. A settlement
-     * that the remote store ran although its call failed (a timeout after the script ran) settles the session's next
-     * pending step of the operation too, when it has one: lenient (a reservation settled as failed is free again), and
-     * only for a session with two requests of one operation in flight across a lost answer.
+     * most} of them; stops at the first failure. Returns how many it replayed, or -1 if a call failed. Each settles
+     * its own request's reservation ({@link #replay}); one that names none, and that the remote store ran although its
+     * call failed (a timeout after the script ran), settles the session's next pending step of the operation too.
      */
     private int replaySettlementsOfTheOutage(int most) {
         if (most <= 0 || owedSettlements.estimatedSize() == 0) {
@@ -2874,7 +2889,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             if (owedSettlements.asMap().remove(owed) == null) {
                 continue; // replayed by another round
             }
-            if (!learn(() -> owed.shared().settle(owed.key(), owed.operation(), owed.outcome()))) {
+            if (!learn(() -> replay(owed))) {
                 owedSettlements.put(owed, Boolean.TRUE);
                 return -1;
             }
@@ -2885,10 +2900,47 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     }
 
     /** Keeps a settlement the remote store did not take, to replay it there ({@link #owedSettlements}). */
-    private void owe(Trails shared, String key, String operation, @Nullable String outcome) {
+    private void owe(
+            Trails shared, String key, String operation, @Nullable String reservation, @Nullable String outcome) {
         owedSettlements.put(
-                new OwedSettlement(shared, key, operation, outcome, settlementsOwed.incrementAndGet()), Boolean.TRUE);
+                new OwedSettlement(shared, key, operation, reservation, outcome, settlementsOwed.incrementAndGet()),
+                Boolean.TRUE);
         pending = true;
+    }
+
+    /** Settles the request's own reservation where it is known, else the oldest pending entry of the operation. */
+    private static void settleOn(
+            Trails trails, String key, String operation, @Nullable String reservation, @Nullable String outcome) {
+        if (reservation == null) {
+            trails.settle(key, operation, outcome);
+        } else {
+            trails.settle(key, operation, reservation, outcome);
+        }
+    }
+
+    /**
+     * Replays an owed settlement. One that names its reservation settles that entry only, withdrawn and its outcome
+     * appended, and nothing where the remote store ran it already (review132 F4: a settlement that timed out after
+     * Redis ran it, replayed, settled another instance's reservation of the session's once-only step, in flight, and
+     * the step was granted twice); a settlement of a step that pushed out or expired meanwhile still records the
+     * outcome. One without (an adapter that keeps no reservation) settles the oldest pending entry of the operation.
+     */
+    private static void replay(OwedSettlement owed) {
+        Trails shared = owed.shared();
+        String reservation = owed.reservation();
+        if (reservation == null) {
+            shared.settle(owed.key(), owed.operation(), owed.outcome());
+            return;
+        }
+        List<String> trail = shared.get(owed.key());
+        if (trail.contains(reservation)) {
+            shared.withdraw(owed.key(), reservation);
+        } else if (owed.outcome() == null || trail.contains(owed.outcome())) {
+            return; // settled there already
+        }
+        if (owed.outcome() != null) {
+            shared.append(owed.key(), owed.outcome());
+        }
     }
 
     /** Whether the key's trail holds a pending entry of the operation. */
@@ -2916,6 +2968,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             Trails shared,
             String key,
             String operation,
+            @Nullable String reservation,
             @Nullable String outcome,
             long order) {}
 

@@ -194,4 +194,17 @@ public interface Trails {
      * non-null outcome is appended as {@link #append} would.
      */
     void settle(String key, String operation, @Nullable String outcome);
+
+    /**
+     * Settles the pending entry {@code reservation} of the operation ({@link #reservation}, as {@link #appendUnless}
+     * appended it for the request whose outcome this is): replaces it with {@code outcome}, or removes it when {@code
+     * outcome} is {@code null}. A trail that no longer holds it (settled already, or pushed out) gets a non-null
+     * outcome appended as {@link #append} would, unless it holds that very entry already. Unlike {@link
+     * #settle(String, String, String)} it never settles another request's pending entry of the operation: a store
+     * that replays a settlement whose call failed (its backend may have run it) settles this request's step and no
+     * other (review132 F4, F5). The default settles the oldest pending entry of the operation, as that method does.
+     */
+    default void settle(String key, String operation, String reservation, @Nullable String outcome) {
+        settle(key, operation, outcome);
+    }
 }

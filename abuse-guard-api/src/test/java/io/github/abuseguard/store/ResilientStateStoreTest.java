@@ -494,6 +494,86 @@ class ResilientStateStoreTest {
                 .isNotEqualTo(-1);
     }
 
+    /**
+     * review132 F4: review131 F3's removal of another instance's reservation, under {@code fail-closed}, where fb63e45c
+     * made a settlement whose call failed owed (review130 F2). A settlement that timed out after Redis ran it is owed
+     * all the same, and replayed it settles again: {@code settle(key, operation, null)} removes the oldest pending entry
+     * of the operation, B's reservation of the session's once-only step, still in flight, and the step is granted
+     * again beside it.
+     */
+    @Test
+    void review132aSettlementRedisRanBeforeItsCallTimedOutIsNotReplayedOntoAnotherInstancesStep() {
+        ResilientStateStore store = store(OutagePolicy.FAIL_CLOSED);
+        Trails trails = store.trails("sequence", 20, Duration.ofDays(1));
+        Trails onB = shared.trails("sequence", 20, Duration.ofDays(1));
+        List<TrailBlock> once = List.of(new TrailBlock("POST /redeem", 2, 0));
+        String reservedByA = trails.reservation("POST /redeem", clock.epochMillis());
+        assertThat(trails.appendUnless("s", reservedByA, once))
+                .as("A's redeem, reserved on Redis")
+                .isEqualTo(-1);
+        // the application refused A's redeem; its settlement runs on Redis, and the answer is lost (a timeout)
+        remote.onCall = () -> {
+            remote.onCall = null;
+            onB.settle("s", "POST /redeem", null);
+            throw new IllegalStateException("command timed out");
+        };
+        assertThatThrownBy(() -> trails.settle("s", "POST /redeem", reservedByA, null))
+                .isInstanceOf(StoreUnavailableException.class);
+        assertThat(onB.get("s")).as("Redis ran A's settlement").isEmpty();
+        // B, on another instance, reserves the session's redeem: in flight (an entry of its own, as on Redis)
+        clock.advance(Duration.ofMillis(1));
+        String reservedByB = onB.reservation("POST /redeem", clock.epochMillis());
+        assertThat(onB.appendUnless("s", reservedByB, once))
+                .as("B's redeem, in flight")
+                .isEqualTo(-1);
+        clock.advance(Duration.ofSeconds(5));
+        trails.get("other"); // A's store answers again
+        recoveryRounds.forEach(Runnable::run); // and replays what it owes
+        trails.get("other");
+        recoveryRounds.forEach(Runnable::run);
+
+        assertThat(onB.get("s"))
+                .as("B's reservation, in flight, after A's replay (A's settlement applied twice)")
+                .containsExactly(reservedByB);
+        assertThat(onB.appendUnless("s", "POST /redeem|0|" + clock.epochMillis(), once))
+                .as("a second redeem while B's runs")
+                .isNotEqualTo(-1);
+    }
+
+    /**
+     * review132 F5: whether a settlement made during an outage is owed to Redis is told by whether the fallback's
+     * trail holds a pending entry of the operation, any request's. A, reserved on Redis before the outage, succeeds
+     * during it while B, the same session's request of the same operation reserved on the fallback meanwhile, is in
+     * flight: A's settlement settles B's entry on the fallback and is not owed. B, refused once Redis answers again,
+     * settles there and removes the oldest pending entry, A's: A's success, a step taken, is on no trail Redis holds.
+     */
+    @Test
+    void review132aSuccessSettledDuringAnOutageBesideAFallbackReservationIsNotLost() {
+        ResilientStateStore store = store(OutagePolicy.LOCAL_FALLBACK);
+        Trails trails = store.trails("sequence", 20, Duration.ofDays(1));
+        String reservedByA = trails.reservation("POST /reset", clock.epochMillis());
+        assertThat(trails.appendUnless("s", reservedByA, List.of()))
+                .as("A's reset, reserved on Redis")
+                .isEqualTo(-1);
+        opened(store);
+        clock.advance(Duration.ofSeconds(1));
+        String reservedByB = trails.reservation("POST /reset", clock.epochMillis());
+        assertThat(trails.appendUnless("s", reservedByB, List.of()))
+                .as("B's reset, reserved on the fallback")
+                .isEqualTo(-1);
+        String succeeded = "POST /reset|200|" + clock.epochMillis();
+        trails.settle("s", "POST /reset", reservedByA, succeeded); // A succeeded, during the outage
+        closeAgain(store);
+        recoveryRounds.forEach(Runnable::run);
+        trails.get("other");
+        recoveryRounds.forEach(Runnable::run);
+        trails.settle("s", "POST /reset", reservedByB, null); // B, refused by the application, once Redis answers
+
+        assertThat(shared.trails("sequence", 20, Duration.ofDays(1)).get("s"))
+                .as("Redis's trail of the session: A's reset succeeded")
+                .anySatisfy(entry -> assertThat(entry).startsWith("POST /reset|2"));
+    }
+
     @Test
     void failOpenLetsAReservationGoOnUncheckedAsConfigured() {
         Trails trails = store(OutagePolicy.FAIL_OPEN).trails("sequence", 20, Duration.ofDays(1));

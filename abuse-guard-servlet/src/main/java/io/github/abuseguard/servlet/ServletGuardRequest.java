@@ -98,6 +98,7 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
     private static final class Contents {
         private long heldSlots;
         private long heldRoutePlaces;
+        private @Nullable String reservedStep;
         private RequestBody body;
         private CachedBodyRequest cachedBody;
         private boolean captureFailure;
@@ -1298,6 +1299,16 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
     @Override
     public long heldRoutePlaces() {
         return contents == null ? 0 : contents.heldRoutePlaces;
+    }
+
+    @Override
+    public @Nullable String reservedStep() {
+        return contents == null ? null : contents.reservedStep;
+    }
+
+    @Override
+    public void reservedStep(String entry) {
+        contents().reservedStep = entry;
     }
 
     @Override

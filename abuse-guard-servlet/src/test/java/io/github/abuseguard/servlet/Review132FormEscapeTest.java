@@ -37,7 +37,8 @@ class Review132FormEscapeTest {
             String email = null;
             for (String pair : body.split("&")) {
                 int equals = pair.indexOf('=');
-                if (equals > 0 && URLDecoder.decode(pair.substring(0, equals), charset).equals("email")) {
+                if (equals > 0
+                        && URLDecoder.decode(pair.substring(0, equals), charset).equals("email")) {
                     email = URLDecoder.decode(pair.substring(equals + 1), charset);
                 }
             }
