@@ -1689,7 +1689,9 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         if (ownsClient) {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
-        resources.shutdown(0, 2, TimeUnit.SECONDS);
+        // awaited: a container that stops the application warns of its threads still running (user68 F5), and the
+        // event loops ended a moment after close() returned now and then
+        resources.shutdown(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
     }
 
     private RedisCommands<byte[], byte[]> commands() {
