@@ -1,5 +1,6 @@
 package io.github.abuseguard;
 
+import io.github.abuseguard.internal.SiteNames;
 import io.github.abuseguard.internal.WebOrigin;
 import java.util.Map;
 import java.util.Objects;
@@ -142,7 +143,12 @@ public final class CrossSiteRequests {
             return null;
         }
         if (site.trim().equalsIgnoreCase("same-origin")) {
-            return proxiedRefusal(request);
+            return proxiedRefusal(request, false);
+        }
+        if (site.trim().equalsIgnoreCase("same-site")) {
+            // a browser sends same-site only with an origin of the target's site (probe75a F1: a clone's page on
+            // www.clone.example and its stock relay on api.clone.example passed with the clone's Origin)
+            return proxiedRefusal(request, true);
         }
         if (!site.trim().equalsIgnoreCase("cross-site")) {
             return null;
@@ -174,9 +180,11 @@ public final class CrossSiteRequests {
      * (review84 F3: a loopback peer is not exempt, as a clone's relay on the loopback of a test machine would be). An
      * {@code Origin} of {@code null} (a page under {@code Referrer-Policy: no-referrer} posting a form) and an allowed
      * origin pass. A request without {@code Origin} (a browser's same-origin read) is judged by its {@code Referer}'s
-     * origin the same way (probe67e F1).
+     * origin the same way (probe67e F1). With {@code sameSite}, for {@code Sec-Fetch-Site: same-site}, an origin of the
+     * own origin's site passes ({@link SiteNames}: another subdomain of the site's registrable domain); with own
+     * origins named, one of the target's site too, where no proxy of the site's own may have rewritten the target.
      */
-    private @Nullable Decision proxiedRefusal(GuardRequest request) {
+    private @Nullable Decision proxiedRefusal(GuardRequest request, boolean sameSite) {
         String header = request.header("Origin");
         if (header == null) {
             // A browser's same-origin GET or HEAD sends no Origin, but names the page that made it in Referer: the
@@ -198,7 +206,12 @@ public final class CrossSiteRequests {
             return null;
         }
         if (ownOrigins != null) {
-            return ownOrigins.test(value) ? null : PROXIED_REFUSAL;
+            if (ownOrigins.test(value)) {
+                return null;
+            }
+            if (!sameSite) {
+                return PROXIED_REFUSAL;
+            }
         }
         String target = null;
         boolean proxiesNamed = request.proxiesNamed();
@@ -230,6 +243,7 @@ public final class CrossSiteRequests {
         return origin == null
                         || own == null
                         || origin.host().equals(own.host())
+                        || (sameSite && SiteNames.sameSite(origin.host(), own.host()))
                         || (loopback(origin.host()) && loopback(own.host()))
                 ? null
                 : PROXIED_REFUSAL;

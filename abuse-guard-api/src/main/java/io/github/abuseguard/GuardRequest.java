@@ -373,7 +373,7 @@ public interface GuardRequest {
         /** A complete body of the given content type. */
         public Builder body(String contentType, String text) {
             byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-            this.body = RequestBody.whole(bytes, bytes.length, contentType);
+            this.body = RequestBody.whole(bytes, bytes.length, contentType, method);
             header("Content-Type", contentType);
             return this;
         }

@@ -37,22 +37,26 @@ import tools.jackson.core.json.JsonFactory;
 public final class RequestBody {
 
     private static final JsonFactory JSON = new JsonFactory();
-    private static final RequestBody EMPTY = new RequestBody(new byte[0], 0, true, null);
+    private static final RequestBody EMPTY = new RequestBody(new byte[0], 0, true, null, false);
 
     private final byte[] bytes;
     private final int length;
     private final boolean complete;
     private final String contentType;
+    /** Whether a form is also read as Spring's form converter reads it ({@link #whole(byte[], int, String, String)}). */
+    private final boolean convertedForm;
+
     private Map<String, List<String>> formFields;
 
     /** Whether the form had a pair with a bad {@code %} escape (set with {@link #formFields}). */
     private boolean formMalformed;
 
-    private RequestBody(byte[] bytes, int length, boolean complete, String contentType) {
+    private RequestBody(byte[] bytes, int length, boolean complete, String contentType, boolean convertedForm) {
         this.bytes = bytes;
         this.length = length;
         this.complete = complete;
         this.contentType = contentType;
+        this.convertedForm = convertedForm;
     }
 
     /** No body. */
@@ -69,7 +73,19 @@ public final class RequestBody {
      * @throws IllegalArgumentException if {@code length} lies outside the buffer
      */
     public static RequestBody whole(byte[] bytes, int length, @Nullable String contentType) {
-        return read(bytes, length, true, contentType);
+        return read(bytes, length, true, contentType, false);
+    }
+
+    /**
+     * The whole body of a request of {@code method}, as {@link #whole(byte[], int, String)}. A form of a {@code PUT},
+     * {@code PATCH} or {@code DELETE} request, which Spring's {@code FormContentFilter} binds with its form converter,
+     * is read as that converter reads it too where the two readings may differ (a multi-byte charset other than
+     * UTF-8), and a value either reading finds is the field's (review132 F2, review133 F4). A {@code POST} form, as a
+     * browser sends it, is read as the container serves it only (review133 F1: a Shift_JIS browser escapes a
+     * character's lead byte and sends its second as a letter, which the converter reads apart).
+     */
+    public static RequestBody whole(byte[] bytes, int length, @Nullable String contentType, String method) {
+        return read(bytes, length, true, contentType, FormFields.boundByConverter(method));
     }
 
     /**
@@ -82,14 +98,15 @@ public final class RequestBody {
      * @throws IllegalArgumentException if {@code length} lies outside the buffer
      */
     public static RequestBody prefix(byte[] bytes, int length, @Nullable String contentType) {
-        return read(bytes, length, false, contentType);
+        return read(bytes, length, false, contentType, false);
     }
 
-    private static RequestBody read(byte[] bytes, int length, boolean complete, @Nullable String contentType) {
+    private static RequestBody read(
+            byte[] bytes, int length, boolean complete, @Nullable String contentType, boolean convertedForm) {
         if (length < 0 || length > bytes.length) {
             throw new IllegalArgumentException("length " + length + " outside the buffer of " + bytes.length);
         }
-        return new RequestBody(bytes, length, complete, contentType);
+        return new RequestBody(bytes, length, complete, contentType, convertedForm);
     }
 
     /** The number of bytes read. */
@@ -195,6 +212,20 @@ public final class RequestBody {
         if (formFields == null) {
             Map<String, List<String>> parsed = new LinkedHashMap<>();
             formMalformed = !FormFields.parse(bytes, 0, length, charset, parsed);
+            if (convertedForm && !formMalformed && FormFields.readsDifferentlyToConverters(charset)) {
+                // a value Spring's form converter reads differently is judged as well: each reading may bind
+                Map<String, List<String>> converted = new LinkedHashMap<>();
+                formMalformed = !FormFields.parseAsConverter(bytes, 0, length, charset, converted);
+                converted.forEach((field, values) -> {
+                    List<String> read = parsed.computeIfAbsent(field, unread -> new ArrayList<>(values.size()));
+                    for (String value : values) {
+                        if (!read.contains(value)) {
+                            read.add(value);
+                        }
+                    }
+                });
+                formMalformed |= parsed.size() > FormFields.MAX_NAMES;
+            }
             formFields = parsed;
         }
         if (formMalformed) {

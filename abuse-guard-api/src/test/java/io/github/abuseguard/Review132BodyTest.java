@@ -49,7 +49,10 @@ class Review132BodyTest {
     void aFormEscapeOfALeadByteBeforeALiteralAtIsReadAsSpringsFormConverterReadsIt() {
         for (String charset : List.of("GBK", "GB18030", "Shift_JIS", "windows-31j")) {
             String value = "bot%81@yopmail.com";
-            RequestBody body = body("application/x-www-form-urlencoded; charset=" + charset, "email=" + value);
+            byte[] bytes = ("email=" + value).getBytes(StandardCharsets.UTF_8);
+            // a PATCH form, which Spring's FormContentFilter binds with the converter
+            RequestBody body = RequestBody.whole(
+                    bytes, bytes.length, "application/x-www-form-urlencoded; charset=" + charset, "PATCH");
             String converted = URLDecoder.decode(value, Charset.forName(charset));
             for (BodyField field : List.of(body.field("/email"), body.parameter("email"))) {
                 assertThat(field.isUnreadable() || field.values().contains(converted))

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Splits and decodes {@code application/x-www-form-urlencoded} content. One parser serves both the
@@ -105,6 +104,65 @@ public final class FormFields {
         return true;
     }
 
+    /**
+     * Whether a form in the charset may read differently to Spring's form converter than to a container: a multi-byte
+     * charset other than UTF-8, whose lead byte may take an ASCII byte as its second (GBK, Shift_JIS, Big5: an escaped
+     * lead byte before a literal {@code @}) or swallow a separator (EUC-JP, ISO-2022-JP: a stray lead byte before
+     * {@code &}).
+     */
+    public static boolean readsDifferentlyToConverters(Charset charset) {
+        return !charset.equals(StandardCharsets.UTF_8) && charset.newEncoder().maxBytesPerChar() > 1;
+    }
+
+    /** Whether Spring's {@code FormContentFilter} binds a form of {@code method} with its form converter. */
+    public static boolean boundByConverter(String method) {
+        return method.equalsIgnoreCase("PUT") || method.equalsIgnoreCase("PATCH") || method.equalsIgnoreCase("DELETE");
+    }
+
+    /**
+     * Adds every field of {@code bytes[offset, offset + length)} as Spring's {@code FormHttpMessageConverter} reads them
+     * (behind {@code FormContentFilter}'s PUT, PATCH and DELETE forms and {@code @RequestBody MultiValueMap}): the
+     * body decoded as text first, then split on {@code &} (each pair trimmed, empty ones skipped) and {@code =}, and
+     * each run of escapes decoded on its own ({@link URLDecoder}). A container decodes the escapes to bytes first and
+     * splits on the bytes, which in a multi-byte charset can read other fields and values (review132 F2: {@code
+     * email=bot%81@yopmail.com} in GBK is {@code bot\uFFFD@yopmail.com} here and no address to a container;
+     * review133 F4: in EUC-JP a stray lead byte swallows the {@code &} after it, and the next field's address is the
+     * value of the field before). At most {@link #MAX_NAMES} names.
+     *
+     * @return whether every pair was well formed
+     */
+    public static boolean parseAsConverter(
+            byte[] bytes, int offset, int length, Charset charset, Map<String, List<String>> into) {
+        String text = new String(bytes, offset, length, charset);
+        boolean wellFormed = true;
+        for (String token : text.split("&", -1)) {
+            String pair = token.trim();
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int equals = pair.indexOf('=');
+            String name;
+            String value;
+            try {
+                name = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), charset);
+                value = equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), charset);
+            } catch (IllegalArgumentException badEscape) {
+                wellFormed = false;
+                continue;
+            }
+            List<String> values = into.get(name);
+            if (values == null) {
+                if (into.size() >= MAX_NAMES) {
+                    return false;
+                }
+                values = new ArrayList<>(1);
+                into.put(name, values);
+            }
+            values.add(value);
+        }
+        return wellFormed;
+    }
+
     private static int indexOf(byte[] bytes, byte b, int from, int to) {
         for (int i = from; i < to; i++) {
             if (bytes[i] == b) {
@@ -144,34 +202,6 @@ public final class FormFields {
                 break;
             }
         }
-        if (raw == null) {
-            return new String(bytes, from, to - from, charset);
-        }
-        String decoded = raw.toString(charset);
-        if (joinsAsciiToEscapes(charset) && !decoded.equals(escapesApart(bytes, from, to, charset))) {
-            // Spring's form converter decodes each run of escapes on its own (URLDecoder): an escaped lead byte before
-            // a literal '@' is U+FFFD and an '@' there, one character here (review132 F2: 'bot%81@yopmail.com' in GBK
-            // was no address to the guard, and an address at a throw-away domain to a PATCH handler). A value the
-            // two read differently is no value to judge.
-            return null;
-        }
-        return decoded;
-    }
-
-    /**
-     * Whether a value in the charset may read differently with its escapes decoded run by run than as bytes: a
-     * multi-byte charset other than UTF-8, whose lead byte may take an ASCII byte as its second (GBK, Shift_JIS).
-     */
-    private static boolean joinsAsciiToEscapes(Charset charset) {
-        return !charset.equals(StandardCharsets.UTF_8) && charset.newEncoder().maxBytesPerChar() > 1;
-    }
-
-    /** The value as Spring's form converter reads it: the bytes as text, then each run of escapes decoded apart. */
-    private static @Nullable String escapesApart(byte[] bytes, int from, int to, Charset charset) {
-        try {
-            return URLDecoder.decode(new String(bytes, from, to - from, charset), charset);
-        } catch (IllegalArgumentException badEscape) {
-            return null;
-        }
+        return raw == null ? new String(bytes, from, to - from, charset) : raw.toString(charset);
     }
 }

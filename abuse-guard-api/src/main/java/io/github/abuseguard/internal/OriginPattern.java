@@ -83,60 +83,13 @@ public final class OriginPattern {
     private static final Set<String> PRIVATE_TOP_LEVEL =
             Set.of("localhost", "test", "example", "invalid", "local", "internal", "intranet", "corp", "home", "lan");
 
-    /**
-     * Domains under which anyone can have a host of their own, by registering it or by deploying a page there
-     * (public suffixes such as {@code co.uk}, and shared hosting platforms): a wildcard over one is a warning. Not
-     * the whole Public Suffix List; the ones a first configuration most often names.
-     */
-    private static final Set<String> SHARED_SUFFIXES = Set.of(
-            "co.uk",
-            "org.uk",
-            "ac.uk",
-            "gov.uk",
-            "com.au",
-            "net.au",
-            "co.nz",
-            "co.jp",
-            "co.in",
-            "co.za",
-            "com.br",
-            "com.cn",
-            "com.mx",
-            "com.tr",
-            "com.sg",
-            "co.kr",
-            "github.io",
-            "gitlab.io",
-            "vercel.app",
-            "netlify.app",
-            "pages.dev",
-            "workers.dev",
-            "herokuapp.com",
-            "web.app",
-            "firebaseapp.com",
-            "appspot.com",
-            "azurewebsites.net",
-            "azurestaticapps.net",
-            "cloudfront.net",
-            "amazonaws.com",
-            "onrender.com",
-            "fly.dev",
-            "glitch.me",
-            "replit.app",
-            "repl.co",
-            "surge.sh",
-            "ngrok.io",
-            "ngrok-free.app",
-            "ngrok.app",
-            "trycloudflare.com",
-            "blogspot.com",
-            "wordpress.com",
-            "myshopify.com",
-            "webflow.io",
-            "wixsite.com",
-            "carrd.co",
-            "deno.dev",
-            "railway.app");
+    /** The host, lower case; for a wildcard, the domain after its {@code *.}. */
+    public String host() {
+        return host;
+    }
+
+    /** Domains under which anyone can have a host of their own: a wildcard over one is a warning. */
+    private static final Set<String> SHARED_SUFFIXES = SiteNames.SHARED_SUFFIXES;
 
     public boolean matches(WebOrigin origin) {
         if (!origin.scheme().equals(scheme) || origin.port() != port) {

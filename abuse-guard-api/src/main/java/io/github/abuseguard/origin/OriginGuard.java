@@ -7,6 +7,7 @@ import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.RuleGuard;
 import io.github.abuseguard.internal.BrowserInvariants;
 import io.github.abuseguard.internal.OriginPattern;
+import io.github.abuseguard.internal.SiteNames;
 import io.github.abuseguard.internal.WebOrigin;
 import java.util.ArrayList;
 import java.util.List;
@@ -287,7 +288,13 @@ public final class OriginGuard extends RuleGuard<OriginRule> {
             allowed = matchesAny(bound, origin);
             listed = allowed;
         } else {
-            allowed = listed || (rule.allowSameOrigin() && own(origin, request, ownOrigins));
+            allowed = listed
+                    || (rule.allowSameOrigin() && own(origin, request, ownOrigins))
+                    // a sibling subdomain's page, where the rule takes same-site requests (probe75a F2: refused as
+                    // origin-not-allowed, the flag deciding only for an own or listed origin)
+                    || (rule.allowSameSite()
+                            && "same-site".equalsIgnoreCase(site)
+                            && ownSite(origin, request, ownOrigins));
         }
         if (!allowed) {
             return refuse(rule, "origin-not-allowed", "Requests from " + shown(origin) + " are not accepted here.");
@@ -437,6 +444,23 @@ public final class OriginGuard extends RuleGuard<OriginRule> {
         return ownOrigins.isEmpty()
                 ? origin.equals(WebOrigin.ofOriginHeader(request.targetOrigin()))
                 : matchesAny(ownOrigins, origin);
+    }
+
+    /**
+     * Whether {@code origin} is of the application's site ({@link SiteNames}): that of one of its own origins (a
+     * wildcard's by the name after its {@code *.}), or when none is named, the request's target's.
+     */
+    private static boolean ownSite(WebOrigin origin, GuardRequest request, List<OriginPattern> ownOrigins) {
+        if (ownOrigins.isEmpty()) {
+            WebOrigin target = WebOrigin.ofOriginHeader(request.targetOrigin());
+            return target != null && SiteNames.sameSite(origin.host(), target.host());
+        }
+        for (OriginPattern own : ownOrigins) {
+            if (SiteNames.sameSite(origin.host(), own.host())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean matchesAny(List<OriginPattern> patterns, WebOrigin origin) {

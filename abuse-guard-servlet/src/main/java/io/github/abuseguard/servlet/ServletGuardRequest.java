@@ -659,7 +659,21 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
             if (!captured.isComplete()) {
                 return BodyField.unreadable(BodyField.Unreadable.TOO_LARGE);
             }
-            return boundElsewhere(parameter(downstream(), name), name);
+            BodyField field = parameter(downstream(), name);
+            if (!field.isUnreadable()
+                    && FormFields.boundByConverter(method())
+                    && FormFields.readsDifferentlyToConverters(charset)) {
+                // Spring's FormContentFilter binds this method's form with its converter, which may read the body's
+                // fields differently in this charset (review132 F2, review133 F4): what it reads is judged too
+                BodyField converted = captured.parameter(name);
+                if (converted.isUnreadable()) {
+                    return converted;
+                }
+                List<String> more = new ArrayList<>(converted.values());
+                more.removeAll(field.values());
+                field = field.with(more);
+            }
+            return boundElsewhere(field, name);
         }
         if (contents().consumedEarlier) {
             return BodyField.unreadable(BodyField.Unreadable.CONSUMED);
@@ -1221,7 +1235,7 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
         contents.captureFailure = failure != null;
         contents.cachedBody = new CachedBodyRequest(request, buffer, length, failure);
         return complete && length <= options.maxBodyBytes()
-                ? RequestBody.whole(buffer, length, contentType)
+                ? RequestBody.whole(buffer, length, contentType, method())
                 : RequestBody.prefix(buffer, length, contentType);
     }
 
