@@ -535,7 +535,7 @@ public final class AbuseGuard implements AutoCloseable {
         } else if (enforced.action() == Action.TARPIT) {
             held = passed; // given back by refused(...) if the tarpit refuses it in the end
         }
-        if (hints != null && hints.hasRateLimits() && mayDecoy(request, applying, plan)) {
+        if (hints != null && hints.hasRateLimits() && mayDecoy(request, applying, plan, monitoredRoute)) {
             // a decoy carries no rate-limit state, so no answer of the request's kind does (probe73b F1 of stop 69)
             hints = hints.headers().isEmpty() ? null : ResponseHints.headers(hints.headers());
         }
@@ -547,14 +547,19 @@ public final class AbuseGuard implements AutoCloseable {
 
     /**
      * Whether the request, or one like it, may be answered with a decoy: by a rule of an applying guard
-     * ({@link Guard#mayDecoy}) or by the summed risk score. Asked only of a request some rate limit counted.
+     * ({@link Guard#mayDecoy}) that is not monitored, or by the summed risk score. Asked only of a request some rate
+     * limit counted. A monitored route, engine or guard decoys nothing (review133 F3: their honest clients lost the
+     * fields).
      */
-    private boolean mayDecoy(GuardRequest request, long applying, @Nullable MethodPlan plan) {
+    private boolean mayDecoy(GuardRequest request, long applying, @Nullable MethodPlan plan, boolean monitoredRoute) {
+        if (monitoredRoute || mode == Mode.MONITOR) {
+            return false;
+        }
         if (riskThreshold > 0 && riskAction == Action.DECOY) {
             return true;
         }
         for (int i = 0; i < slots.length; i++) {
-            if ((applying & 1L << i) == 0) {
+            if ((applying & 1L << i) == 0 || modeOf(slots[i], null) == Mode.MONITOR) {
                 continue;
             }
             Guard guard = slots[i].guard;

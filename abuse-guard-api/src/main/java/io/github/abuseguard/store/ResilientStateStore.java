@@ -518,6 +518,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                         () -> {
                             local.get().refund(key, tokens);
                             forget(answers, key);
+                            shared.forgetRefusal(key); // the fallback answers the key now (review133 F2)
                             if (remembers()) {
                                 owe(namespace, key, -tokens, spec, shared, answers);
                             }
@@ -525,15 +526,15 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                         });
             }
 
-            /**
-             * What the remote store knows without a round trip, or while the circuit is open the fallback, which
-             * answers then; not a fallback bucket spent in an outage that has ended (review73 F2).
-             */
             @Override
             public @Nullable Consumption rememberedRefusal(String key, long tokens) {
                 return shared.rememberedRefusal(key, tokens);
             }
 
+            /**
+             * What the remote store knows without a round trip, or while the circuit is open the fallback, which
+             * answers then; not a fallback bucket spent in an outage that has ended (review73 F2).
+             */
             @Override
             public boolean knownToRefuse(String key, long tokens) {
                 TokenBuckets made = local.peek();

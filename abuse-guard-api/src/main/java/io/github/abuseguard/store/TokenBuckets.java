@@ -55,6 +55,13 @@ public interface TokenBuckets {
         return null;
     }
 
+    /**
+     * Forgets the refusal of the key this instance remembers ({@link #rememberedRefusal}), without asking a remote
+     * store: a store in front of a remote one that takes a refund on its fallback while the remote store is down
+     * (review133 F2: the refunded client stayed refused for the rest of the outage). The default remembers none.
+     */
+    default void forgetRefusal(String key) {}
+
     /** About how many keys are tracked now; for monitoring and tests. */
     long trackedKeys();
 }

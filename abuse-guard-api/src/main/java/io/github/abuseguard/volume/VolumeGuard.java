@@ -108,10 +108,15 @@ public final class VolumeGuard extends RuleGuard<DistinctRule> {
     /** A rule whose bound, route scrape watch, rate baseline or "only reads" signal answers with a decoy. */
     @Override
     protected boolean decoys(DistinctRule rule) {
-        return rule.action() == Action.DECOY
+        // a score flags instead of answering (review133 F3)
+        return (rule.action() == Action.DECOY && rule.score() == 0)
                 || (rule.underScrape() != null && rule.underScrape().action() == Action.DECOY)
-                || (rule.rateBaseline() != null && rule.rateBaseline().action() == Action.DECOY)
-                || (rule.onlyReads() != null && rule.onlyReads().action() == Action.DECOY);
+                || (rule.rateBaseline() != null
+                        && rule.rateBaseline().action() == Action.DECOY
+                        && rule.rateBaseline().score() == 0)
+                || (rule.onlyReads() != null
+                        && rule.onlyReads().action() == Action.DECOY
+                        && rule.onlyReads().score() == 0);
     }
 
     /** A rule reads the body where its key or its {@linkplain DistinctRule#resource() resource} may. */

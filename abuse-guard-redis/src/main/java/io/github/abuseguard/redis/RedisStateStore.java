@@ -1077,9 +1077,17 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             return held(key, tokens, timeSource.nanoTime()) != null;
         }
 
+        @Override
+        public void forgetRefusal(String key) {
+            if (denialCacheSize > 0) {
+                denials.invalidate(key);
+            }
+        }
+
         /** The refusal of the key remembered at {@code now} for a request of {@code tokens}, or {@code null}. */
         private @Nullable Denial held(String key, long tokens, long now) {
-            Denial denial = denialCacheSize == 0 ? null : denials.getIfPresent(key);
+            // no look-up while nothing is remembered: an allowed request asks twice (the store in front, then this)
+            Denial denial = denialCacheSize == 0 || denials.estimatedSize() == 0 ? null : denials.getIfPresent(key);
             return denial != null && tokens >= denial.tokens() && now < denial.heldUntil() ? denial : null;
         }
 
@@ -1089,9 +1097,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                 throw new IllegalArgumentException("tokens must be positive, was " + tokens);
             }
             run(key, tokens, refundArgs);
-            if (denialCacheSize > 0) {
-                denials.invalidate(key);
-            }
+            forgetRefusal(key);
         }
 
         private List<Long> run(String key, long tokens, byte[][] template) {
