@@ -11,6 +11,7 @@ import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.security.web.FilterInvocation;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AbstractAuthenticationProcessingFilter;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
@@ -32,8 +33,24 @@ final class SignInFilterPaths {
 
     private final List<RequestMatcher> matchers;
 
-    private SignInFilterPaths(List<RequestMatcher> matchers) {
+    /** The form logins among them: each one's matcher, and the parameters it reads the user name and password from. */
+    private final List<FormLogin> formLogins;
+
+    /** A form login's matcher (within its chain's) and the form fields it reads. */
+    record FormLogin(RequestMatcher matcher, String usernameParameter, String passwordParameter) {}
+
+    /** What each sign-in filter's own matcher says it serves, as it describes itself. */
+    private final List<String> described;
+
+    private SignInFilterPaths(List<RequestMatcher> matchers, List<FormLogin> formLogins, List<String> described) {
         this.matchers = matchers;
+        this.formLogins = formLogins;
+        this.described = described;
+    }
+
+    /** The sign-in filters' matchers as they describe themselves ({@code PathPattern [POST /api/login]}). */
+    List<String> described() {
+        return described;
     }
 
     /**
@@ -43,15 +60,25 @@ final class SignInFilterPaths {
      */
     static @Nullable SignInFilterPaths of(ListableBeanFactory beans) {
         List<RequestMatcher> matchers = new ArrayList<>();
+        List<FormLogin> formLogins = new ArrayList<>();
+        List<String> described = new ArrayList<>();
         for (SecurityFilterChain chain : chains(beans)) {
             for (Filter filter : chain.getFilters()) {
                 RequestMatcher matcher = matcherOf(filter);
                 if (matcher != null) {
-                    matchers.add(request -> chain.matches(request) && matcher.matches(request));
+                    RequestMatcher inChain = request -> chain.matches(request) && matcher.matches(request);
+                    matchers.add(inChain);
+                    described.add(matcher.toString());
+                    if (filter instanceof UsernamePasswordAuthenticationFilter form) {
+                        formLogins.add(
+                                new FormLogin(inChain, form.getUsernameParameter(), form.getPasswordParameter()));
+                    }
                 }
             }
         }
-        return matchers.isEmpty() ? null : new SignInFilterPaths(List.copyOf(matchers));
+        return matchers.isEmpty()
+                ? null
+                : new SignInFilterPaths(List.copyOf(matchers), List.copyOf(formLogins), List.copyOf(described));
     }
 
     private static java.util.Collection<SecurityFilterChain> chains(ListableBeanFactory beans) {
@@ -90,22 +117,37 @@ final class SignInFilterPaths {
 
     /** Whether a sign-in filter serves a {@code POST} of the path (within the servlet context). */
     boolean serves(String path) {
+        for (RequestMatcher matcher : matchers) {
+            if (servesPost(matcher, path)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The form login that serves a {@code POST} of the path, or {@code null}. */
+    @Nullable
+    FormLogin formLoginServing(String path) {
+        for (FormLogin form : formLogins) {
+            if (servesPost(form.matcher(), path)) {
+                return form;
+            }
+        }
+        return null;
+    }
+
+    private static boolean servesPost(RequestMatcher matcher, String path) {
         if (path.indexOf('*') >= 0) {
             return false; // a pattern: no one request stands for it
         }
         // a template's variables, {id} and {*rest}, given a value: the filter serves the route if it serves that
         String concrete = path.replaceAll("\\{[^}/]*}", "x");
-        for (RequestMatcher matcher : matchers) {
-            try {
-                FilterInvocation post = new FilterInvocation("", concrete, "POST");
-                if (matcher.matches(new Attributed(post.getHttpRequest()))) {
-                    return true;
-                }
-            } catch (UnsupportedOperationException needsMore) {
-                // a matcher that needs more of a request than its path and method: not known to serve it
-            }
+        try {
+            FilterInvocation post = new FilterInvocation("", concrete, "POST");
+            return matcher.matches(new Attributed(post.getHttpRequest()));
+        } catch (UnsupportedOperationException needsMore) {
+            return false; // a matcher that needs more of a request than its path and method: not known to serve it
         }
-        return false;
     }
 
     /** The invocation's request with attributes of its own, which a path matcher caches its parsed path in. */

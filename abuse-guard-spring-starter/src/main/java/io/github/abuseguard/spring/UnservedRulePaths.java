@@ -1,6 +1,7 @@
 package io.github.abuseguard.spring;
 
 import io.github.abuseguard.PathPattern;
+import io.github.abuseguard.RequestBody;
 import io.github.abuseguard.client.ClientSignalsSettings;
 import io.github.abuseguard.config.RuleScopeSettings;
 import io.github.abuseguard.internal.WeakenedProtection;
@@ -137,6 +138,11 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
 
     @Override
     public void afterSingletonsInstantiated() {
+        if (properties.engine().enabled()) {
+            configuredRules(properties)
+                    .forEach((section, rules) -> rules.forEach((name, rule) ->
+                            warnIfNotTheSignInFormsFields("abuse-guard." + section + ".rules." + name, rule)));
+        }
         Routes routes = Routes.of(
                 beans.getBeansOfType(HandlerMapping.class, false, false).values(), servletPrefix);
         if (routes == null || !properties.engine().enabled()) {
@@ -164,19 +170,76 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
         }
     }
 
-    /** Whether a sign-in filter serves a path, asked once on the first path no route serves; see {@link SignInFilterPaths}. */
-    private java.util.function.@Nullable Predicate<String> signInServes;
+    /** The sign-in filters, looked up once on the first asking; see {@link SignInFilterPaths}. */
+    private @Nullable SignInFilterPaths signInPaths;
 
-    private boolean signInFilterServes(String path) {
-        if (signInServes == null) {
+    private boolean signInPathsRead;
+
+    private @Nullable SignInFilterPaths signInPaths() {
+        if (!signInPathsRead) {
+            signInPathsRead = true;
             ClassLoader loader = getClass().getClassLoader();
-            SignInFilterPaths paths =
+            signInPaths =
                     ClassUtils.isPresent(SIGN_IN_FILTER, loader) && ClassUtils.isPresent(FILTER_INVOCATION, loader)
                             ? SignInFilterPaths.of(beans)
                             : null;
-            signInServes = paths == null ? served -> false : paths::serves;
         }
-        return signInServes.test(path);
+        return signInPaths;
+    }
+
+    private boolean signInFilterServes(String path) {
+        SignInFilterPaths paths = signInPaths();
+        return paths != null && paths.serves(path);
+    }
+
+    /**
+     * Warns where a rule on a form login's path reads the user name or password under Spring Security's default names
+     * ({@code body:/username}, {@code body:/password}, as README's form-login rules do) and the form login reads them
+     * under others ({@code usernameParameter("email")}): no request carries the field, and the rule counts no failure
+     * or no distinct name (user73 F1: 30 of 30 guesses at one account went through, without a word).
+     */
+    private void warnIfNotTheSignInFormsFields(String property, RuleScopeSettings rule) {
+        if (rule.paths() == null || !(rule instanceof Record record)) {
+            return;
+        }
+        SignInFilterPaths signIn = null;
+        for (String path : rule.paths()) {
+            signIn = signIn == null ? signInPaths() : signIn;
+            SignInFilterPaths.FormLogin form = signIn == null || path == null ? null : signIn.formLoginServing(path);
+            if (form == null) {
+                continue;
+            }
+            for (RecordComponent component : record.getClass().getRecordComponents()) {
+                if (!FIELD_SETTINGS.contains(component.getName())
+                        || !(WeakenedProtection.read(component, record) instanceof String value)) {
+                    continue;
+                }
+                for (String pointer : UnboundBodyFields.pointers(value)) {
+                    String field = RequestBody.formName(pointer);
+                    String read = field.equals("username")
+                            ? form.usernameParameter()
+                            : field.equals("password") ? form.passwordParameter() : null;
+                    if (read != null
+                            && !read.equals(field)
+                            && !field.equals(form.usernameParameter())
+                            && !field.equals(form.passwordParameter())) {
+                        log.warn(
+                                "{}.{} = '{}' reads the field '{}', but the form login that serves POST {} reads the user"
+                                        + " name from '{}' and the password from '{}' (usernameParameter,"
+                                        + " passwordParameter): the rule will find no such field. Name /{} instead.",
+                                property,
+                                HandlerRoute.kebab(component.getName()),
+                                value,
+                                field,
+                                path,
+                                form.usernameParameter(),
+                                form.passwordParameter(),
+                                read);
+                    }
+                }
+            }
+            return; // one form login's fields are enough
+        }
     }
 
     private static final String SIGN_IN_FILTER =
@@ -188,13 +251,21 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
         for (int i = 0; paths != null && i < paths.size(); i++) {
             String path = paths.get(i);
             if (path != null && !managementServes(path) && !routes.mayServe(path) && !signInFilterServes(path)) {
+                // the application's own sign-in filters, where it has some (user73 F4: "form login, POST /login" read
+                // as
+                // "fine" where the form login served /api/login)
+                SignInFilterPaths signIn = signInPaths();
+                String filters = signIn == null
+                        ? "a filter (Spring Security's form login, POST /login)"
+                        : "a filter (the application's sign-in filters serve " + String.join(", ", signIn.described())
+                                + ")";
                 log.warn(
-                        "{}[{}]: '{}' matches no route of the application: it applies only where a filter (Spring"
-                                + " Security's form login, POST /login) or another servlet serves it; is it"
-                                + " misspelt?{}",
+                        "{}[{}]: '{}' matches no route of the application: it applies only where {} or another servlet"
+                                + " serves it; is it misspelt?{}",
                         property,
                         i,
                         path,
+                        filters,
                         contextHint(path) + servletHint(path));
             }
         }

@@ -1,11 +1,13 @@
 package io.github.abuseguard.spring;
 
+import io.github.abuseguard.Action;
 import io.github.abuseguard.GuardRule;
 import io.github.abuseguard.failure.FailureRule;
 import io.github.abuseguard.failure.FailureSettings;
 import io.github.abuseguard.internal.WeakenedProtection.Declared;
 import io.github.abuseguard.ratelimit.RateLimitSettings;
 import io.github.abuseguard.sequence.SequenceSettings;
+import io.github.abuseguard.servlet.TarpitSettings;
 import io.github.abuseguard.volume.VolumeSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -102,6 +104,59 @@ final class WeakenedProtection implements SmartInitializingSingleton, BeanClassL
         warnAboutPrincipalBeforeSecurity();
         warnAboutSessionsSharedByAddress();
         warnAboutUncountedBasicPasswords();
+        warnAboutOwnersTarpitted();
+    }
+
+    /**
+     * A failure rule keyed only by what a client writes (a user name, an e-mail address) that answers with the tarpit,
+     * under {@code abuse-guard.tarpit.then: reject}: anyone who sends the name bans it, and its owner's right password
+     * is held and then refused for the ban's time (user73 F2: README's {@code login-per-username}, copied without
+     * {@code then: pass}, refused the owner 403 after five strangers' wrong passwords).
+     */
+    private void warnAboutOwnersTarpitted() {
+        if (!properties.section(FailureSettings.class).enabled()
+                || !properties.section(TarpitSettings.class).then().strip().equalsIgnoreCase("reject")) {
+            return;
+        }
+        List<String> rules = new ArrayList<>();
+        for (GuardRule rule : annotatedRules().getOrDefault("failure", List.of())) {
+            if (rule instanceof FailureRule failure
+                    && failure.action() == Action.TARPIT
+                    && failure.keyResolver().namesOthers()) {
+                rules.add(rule.name() + " (" + rule.source() + ")");
+            }
+        }
+        properties.section(FailureSettings.class).rules().forEach((name, rule) -> {
+            if (rule.action() == Action.TARPIT && writtenByClients(rule.key())) {
+                rules.add("abuse-guard.failure.rules." + name);
+            }
+        });
+        for (String rule : rules) {
+            log.warn(
+                    "Failure rule {} answers with the tarpit and is keyed only by what a client writes, and"
+                            + " abuse-guard.tarpit.then is reject: anyone who sends a user's name bans it, and the"
+                            + " owner's right password is held and refused for the ban's time. Set"
+                            + " abuse-guard.tarpit.then: pass, so the owner's answer comes after the delay.",
+                    rule);
+        }
+    }
+
+    /** Whether every part of a configured key is one a client writes for anyone: a body field, a query parameter. */
+    private static boolean writtenByClients(@Nullable String key) {
+        if (key == null || key.isBlank()) {
+            return false;
+        }
+        for (String part : key.split("\\+")) {
+            String spec = part.strip();
+            if (!(spec.startsWith("body:")
+                    || spec.startsWith("body-exact:")
+                    || spec.startsWith("query:")
+                    || spec.startsWith("mailbox:")
+                    || spec.equals("basic-user"))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
