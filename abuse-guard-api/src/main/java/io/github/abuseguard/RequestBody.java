@@ -84,7 +84,7 @@ public final class RequestBody {
      * browser sends it, is read as the container serves it only (review133 F1: a Shift_JIS browser escapes a
      * character's lead byte and sends its second as a letter, which the converter reads apart).
      */
-    public static RequestBody whole(byte[] bytes, int length, @Nullable String contentType, String method) {
+    public static RequestBody whole(byte[] bytes, int length, @Nullable String contentType, @Nullable String method) {
         return read(bytes, length, true, contentType, FormFields.boundByConverter(method));
     }
 

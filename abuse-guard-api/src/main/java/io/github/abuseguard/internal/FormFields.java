@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Splits and decodes {@code application/x-www-form-urlencoded} content. One parser serves both the
@@ -114,9 +115,12 @@ public final class FormFields {
         return !charset.equals(StandardCharsets.UTF_8) && charset.newEncoder().maxBytesPerChar() > 1;
     }
 
-    /** Whether Spring's {@code FormContentFilter} binds a form of {@code method} with its form converter. */
-    public static boolean boundByConverter(String method) {
-        return method.equalsIgnoreCase("PUT") || method.equalsIgnoreCase("PATCH") || method.equalsIgnoreCase("DELETE");
+    /** Whether Spring's {@code FormContentFilter} binds a form of {@code method} (none: not known) with its converter. */
+    public static boolean boundByConverter(@Nullable String method) {
+        return method != null
+                && (method.equalsIgnoreCase("PUT")
+                        || method.equalsIgnoreCase("PATCH")
+                        || method.equalsIgnoreCase("DELETE"));
     }
 
     /**
