@@ -181,8 +181,8 @@ public final class CrossSiteRequests {
      * {@code Origin} of {@code null} (a page under {@code Referrer-Policy: no-referrer} posting a form) and an allowed
      * origin pass. A request without {@code Origin} (a browser's same-origin read) is judged by its {@code Referer}'s
      * origin the same way (probe67e F1). With {@code sameSite}, for {@code Sec-Fetch-Site: same-site}, an origin of the
-     * own origin's site passes ({@link SiteNames}: another subdomain of the site's registrable domain); with own
-     * origins named, one of the target's site too, where no proxy of the site's own may have rewritten the target.
+     * target's site passes ({@link SiteNames}: another subdomain of its registrable domain); with own origins named,
+     * only one of them, as for a same-origin request.
      */
     private @Nullable Decision proxiedRefusal(GuardRequest request, boolean sameSite) {
         String header = request.header("Origin");
@@ -206,12 +206,10 @@ public final class CrossSiteRequests {
             return null;
         }
         if (ownOrigins != null) {
-            if (ownOrigins.test(value)) {
-                return null;
-            }
-            if (!sameSite) {
-                return PROXIED_REFUSAL;
-            }
+            // named, the own origins are the site's pages, its siblings' too: a same-site request from any other is a
+            // relay's, wherever a proxy may have rewritten the target (review134 F1: a trusted balancer, a relay's
+            // X-Forwarded-* or its kept Host let a sibling-host relay through)
+            return ownOrigins.test(value) ? null : PROXIED_REFUSAL;
         }
         String target = null;
         boolean proxiesNamed = request.proxiesNamed();
@@ -286,33 +284,12 @@ public final class CrossSiteRequests {
         String lower = host.toLowerCase(java.util.Locale.ROOT);
         return lower.equals("localhost")
                 || lower.endsWith(".localhost")
-                || (lower.startsWith("127.") && isDottedQuad(lower)) // not 127.clone.example (review86 F3)
+                || (lower.startsWith("127.") && SiteNames.isDottedQuad(lower)) // not 127.clone.example (review86 F3)
                 || lower.equals("[::1]")
                 || lower.equals("::1")
                 || lower.startsWith("[127.") // an IPv4-mapped loopback, as WebOrigin writes it (review84 F3)
                 || lower.startsWith("[::ffff:127.")
                 || lower.startsWith("[::ffff:7f");
-    }
-
-    /** Whether {@code host} is an IPv4 literal: four dot-separated runs of one to three digits. */
-    private static boolean isDottedQuad(String host) {
-        int dots = 0;
-        int digits = 0;
-        for (int i = 0; i < host.length(); i++) {
-            char c = host.charAt(i);
-            if (c == '.') {
-                if (digits == 0) {
-                    return false;
-                }
-                dots++;
-                digits = 0;
-            } else if (c >= '0' && c <= '9' && digits < 3) {
-                digits++;
-            } else {
-                return false;
-            }
-        }
-        return dots == 3 && digits > 0;
     }
 
     /**

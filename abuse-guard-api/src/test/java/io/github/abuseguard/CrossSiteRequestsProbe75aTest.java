@@ -8,6 +8,7 @@ import io.github.abuseguard.ratelimit.RateLimitRule;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.testing.FakeTimeSource;
 import java.time.Duration;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -106,15 +107,23 @@ class CrossSiteRequestsProbe75aTest {
         assertThat(decision.guard()).isEqualTo(CrossSiteRequests.NAME);
     }
 
-    /** The site's own sibling subdomain is same-site and needs nothing (README, cross-site requests). */
-    @ParameterizedTest(name = "own-origins named: {0}")
-    @CsvSource({"false", "true"})
-    void controlASiblingSubdomainsPageStillPasses(boolean ownOriginsNamed) {
-        assertThat(engine(ownOriginsNamed)
+    /**
+     * The site's own sibling subdomain is same-site and needs nothing (README, cross-site requests); with own origins
+     * named, those are the site's pages, its siblings among them (review134 F1: a relay on a sibling host passed).
+     */
+    @Test
+    void controlASiblingSubdomainsPageStillPasses() {
+        assertThat(engine(false)
                         .evaluate(relayed("POST", "/api/accounts", "same-site", "https://www.shop.example", ""))
                         .decision()
                         .isDeny())
                 .isFalse();
+        assertThat(engine(true)
+                        .evaluate(relayed("POST", "/api/accounts", "same-site", "https://www.shop.example", ""))
+                        .decision()
+                        .reason())
+                .as("not among the own origins named")
+                .isEqualTo(CrossSiteRequests.PROXIED_REASON);
     }
 
     @ParameterizedTest(name = "own-origins named: {0}")

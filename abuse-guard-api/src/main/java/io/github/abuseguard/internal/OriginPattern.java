@@ -61,7 +61,7 @@ public final class OriginPattern {
             throw new IllegalArgumentException("'" + pattern + "' allows every origin under the top-level domain ."
                     + host + ": write your own hosts, or a wildcard under a domain of your own");
         }
-        if (wildcard && SHARED_SUFFIXES.contains(host)) {
+        if (wildcard && SiteNames.SHARED_SUFFIXES.contains(host)) {
             // probe46d F2: allowed, since an app may serve every shop of a platform, but rarely meant
             log.warn(
                     "'{}' allows every origin under {}, where anyone can register a page of their own: list your own"
@@ -87,9 +87,6 @@ public final class OriginPattern {
     public String host() {
         return host;
     }
-
-    /** Domains under which anyone can have a host of their own: a wildcard over one is a warning. */
-    private static final Set<String> SHARED_SUFFIXES = SiteNames.SHARED_SUFFIXES;
 
     public boolean matches(WebOrigin origin) {
         if (!origin.scheme().equals(scheme) || origin.port() != port) {

@@ -67,10 +67,12 @@ public final class SiteNames {
             "deno.dev",
             "railway.app");
 
-    /** Second-level names under which countries' registries sell domains ({@code co.uk}, {@code com.au}, {@code ac.jp}). */
-    private static final Set<String> SECOND_LEVELS = Set.of(
-            "co", "com", "net", "org", "gov", "edu", "ac", "ne", "or", "go", "gv", "mil", "ltd", "plc", "sch", "nhs",
-            "gob", "gouv", "nic", "lg", "ed", "gr", "nom", "info", "biz");
+    /**
+     * Second-level names under which many countries' registries sell domains ({@code co.uk}, {@code com.au}, {@code
+     * ac.jp}); only the common ones, as a name like {@code nic.ch} is a registrable domain of its own (review134 F3).
+     */
+    private static final Set<String> SECOND_LEVELS =
+            Set.of("co", "com", "net", "org", "gov", "edu", "ac", "ne", "or", "go");
 
     private SiteNames() {}
 
@@ -101,21 +103,44 @@ public final class SiteNames {
         return name.substring(third + 1);
     }
 
+    /**
+     * Whether {@link #site} of the host is known to be no public suffix: decided by a listed suffix, or under a generic
+     * top-level name ({@code .com}, {@code .shop}). Under a country's top-level name, two labels may be a registry's
+     * own second level this class does not know ({@code me.uk}, {@code id.au}: review134 F2): such a site is uncertain.
+     */
+    public static boolean certain(String host) {
+        String site = site(host);
+        int dot = site.indexOf('.');
+        if (dot < 0 || site.indexOf(':') >= 0 || site.startsWith("[") || isDottedQuad(site)) {
+            return true; // a single label (localhost) or an address: itself
+        }
+        boolean threeLabels = site.indexOf('.', dot + 1) >= 0;
+        return threeLabels || site.length() - site.lastIndexOf('.') - 1 > 2;
+    }
+
     /** Whether the two hosts are one site ({@link #site}). */
     public static boolean sameSite(String host, String other) {
         return site(host).equals(site(other));
     }
 
-    private static boolean isDottedQuad(String host) {
+    /** Whether {@code host} is an IPv4 literal: four dot-separated runs of one to three digits. */
+    public static boolean isDottedQuad(String host) {
         int dots = 0;
+        int digits = 0;
         for (int i = 0; i < host.length(); i++) {
             char c = host.charAt(i);
             if (c == '.') {
+                if (digits == 0) {
+                    return false;
+                }
                 dots++;
-            } else if (c < '0' || c > '9') {
+                digits = 0;
+            } else if (c >= '0' && c <= '9' && digits < 3) {
+                digits++;
+            } else {
                 return false;
             }
         }
-        return dots == 3;
+        return dots == 3 && digits > 0;
     }
 }

@@ -632,6 +632,9 @@ public final class SequenceGuard implements Guard {
                 }
             }
             String reservation = trails.reservation(operation, now);
+            // named before the store answers: a reservation whose call failed open is settled by its own entry too,
+            // never another request's (review134 F6)
+            request.reservedStep(reservation);
             int blocked = trails.appendUnless(sessionKey, reservation, blocks);
             if (blocked >= 0) {
                 return forbidden(forbidding.get(blocked));
@@ -639,7 +642,6 @@ public final class SequenceGuard implements Guard {
             if (blocked == Trails.TOO_MANY_PENDING) {
                 return tooManyPending(inFlightRule(operation, forbidding));
             }
-            request.reservedStep(reservation); // its settlement names it
             // The reservation is settled by the outcome: the status the handler meant, where the adapter can
             // tell it from one a framework wrote after the handler ran (a 406 for the client's Accept).
             request.handlerStatusWanted(true);

@@ -2920,28 +2920,14 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
     }
 
     /**
-     * Replays an owed settlement. One that names its reservation settles that entry only, withdrawn and its outcome
-     * appended, and nothing where the remote store ran it already (review132 F4: a settlement that timed out after
-     * Redis ran it, replayed, settled another instance's reservation of the session's once-only step, in flight, and
-     * the step was granted twice); a settlement of a step that pushed out or expired meanwhile still records the
-     * outcome. One without (an adapter that keeps no reservation) settles the oldest pending entry of the operation.
+     * Replays an owed settlement. One that names its reservation settles that entry only ({@link Trails#settle(String,
+     * String, String, String)}), and nothing where the remote store ran it already (review132 F4: a settlement that
+     * timed out after Redis ran it, replayed, settled another instance's reservation of the session's once-only step,
+     * in flight, and the step was granted twice). One without (an adapter that keeps no reservation) settles the
+     * oldest pending entry of the operation.
      */
     private static void replay(OwedSettlement owed) {
-        Trails shared = owed.shared();
-        String reservation = owed.reservation();
-        if (reservation == null) {
-            shared.settle(owed.key(), owed.operation(), owed.outcome());
-            return;
-        }
-        List<String> trail = shared.get(owed.key());
-        if (trail.contains(reservation)) {
-            shared.withdraw(owed.key(), reservation);
-        } else if (owed.outcome() == null || trail.contains(owed.outcome())) {
-            return; // settled there already
-        }
-        if (owed.outcome() != null) {
-            shared.append(owed.key(), owed.outcome());
-        }
+        settleOn(owed.shared(), owed.key(), owed.operation(), owed.reservation(), owed.outcome());
     }
 
     /** Whether the key's trail holds a pending entry of the operation. */

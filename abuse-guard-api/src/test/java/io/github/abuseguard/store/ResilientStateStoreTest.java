@@ -541,6 +541,55 @@ class ResilientStateStoreTest {
     }
 
     /**
+     * review134 F4: a settlement names its request's reservation (fc5a2ac7), but the remote store ignores the name:
+     * {@code RedisStateStore} (as this test's remote store) does not implement {@code settle(key, operation,
+     * reservation, outcome)}, and the default settles the oldest pending entry of the operation. A and B, one
+     * session's two transfers in flight, B's reserved first: A's settlement runs on Redis and its answer is lost (a
+     * timeout), having settled B's reservation. Replayed, it finds A's reservation still there, withdraws it and
+     * appends A's outcome again: A's step is on the trail twice, and the duplicate pushes the session's oldest step out
+     * of its bounded trail, here the once-only redeem, which is granted again.
+     */
+    @Test
+    void review134aReplayedSettlementThatRedisRanOnAnotherReservationIsNotAppliedTwice() {
+        ResilientStateStore store = store(OutagePolicy.FAIL_CLOSED);
+        Trails trails = store.trails("sequence", 3, Duration.ofDays(1));
+        Trails onRedis = shared.trails("sequence", 3, Duration.ofDays(1));
+        List<TrailBlock> once = List.of(new TrailBlock("POST /redeem", 2, 0));
+        trails.append("s", "POST /redeem|200|" + clock.epochMillis()); // the session redeemed its code
+        clock.advance(Duration.ofMillis(1));
+        String reservedByB = trails.reservation("POST /transfer", clock.epochMillis());
+        assertThat(trails.appendUnless("s", reservedByB, List.of())).isEqualTo(-1);
+        clock.advance(Duration.ofMillis(1));
+        String reservedByA = trails.reservation("POST /transfer", clock.epochMillis());
+        assertThat(trails.appendUnless("s", reservedByA, List.of())).isEqualTo(-1);
+        clock.advance(Duration.ofMillis(1));
+        String failedA = "POST /transfer|403|" + clock.epochMillis();
+        // A's settlement runs on Redis (its script settles A's own reservation, named), and the answer is lost
+        remote.onCall = () -> {
+            remote.onCall = null;
+            onRedis.settle("s", "POST /transfer", reservedByA, failedA);
+            throw new IllegalStateException("command timed out");
+        };
+        assertThatThrownBy(() -> trails.settle("s", "POST /transfer", reservedByA, failedA))
+                .isInstanceOf(StoreUnavailableException.class);
+        clock.advance(Duration.ofSeconds(5));
+        trails.get("other"); // A's store answers again
+        recoveryRounds.forEach(Runnable::run); // and replays what it owes
+        trails.get("other");
+        recoveryRounds.forEach(Runnable::run);
+        clock.advance(Duration.ofMillis(1));
+        trails.settle("s", "POST /transfer", reservedByB, "POST /transfer|200|" + clock.epochMillis()); // B succeeds
+
+        assertThat(onRedis.get("s"))
+                .as("Redis's trail of the session: A's failed transfer once")
+                .filteredOn(failedA::equals)
+                .hasSize(1);
+        assertThat(trails.appendUnless("s", "POST /redeem|0|" + clock.epochMillis(), once))
+                .as("a second redeem of the session's code (trail %s)", onRedis.get("s"))
+                .isNotEqualTo(-1);
+    }
+
+    /**
      * review132 F5: whether a settlement made during an outage is owed to Redis is told by whether the fallback's
      * trail holds a pending entry of the operation, any request's. A, reserved on Redis before the outage, succeeds
      * during it while B, the same session's request of the same operation reserved on the fallback meanwhile, is in
@@ -2279,6 +2328,12 @@ class ResilientStateStoreTest {
                 public void settle(String key, String operation, String outcome) {
                     enter();
                     trails.settle(key, operation, outcome);
+                }
+
+                @Override
+                public void settle(String key, String operation, String reservation, String outcome) {
+                    enter();
+                    trails.settle(key, operation, reservation, outcome);
                 }
 
                 @Override

@@ -582,18 +582,28 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             """);
 
     /**
-     * Settles the oldest pending entry of ARGV[1] ({@code operation|0|millis} or {@code operation#~token|0|millis})
-     * with ARGV[5] when given (ARGV[6] = '1'), else removes it.
+     * Settles the oldest pending entry of ARGV[1] ({@code operation|0|millis} or {@code operation#~token|0|millis}), or
+     * the entry ARGV[7] exactly when given (a request's own reservation: review134 F4), with ARGV[5] when given (ARGV[6]
+     * = '1'), else removes it. Without such an entry ARGV[5] is appended; for an exact settlement, unless the trail
+     * holds it already (a settlement run twice).
      */
     private static final String SETTLE = """
             """ + TRAIL_KEPT + """
             local entries = redis.call('LRANGE', KEYS[1], 0, -1)
             local settled = false
             local tokened = ARGV[1] .. '#~'
+            local exact = ARGV[7]
+            if exact == '' then exact = nil end
             for i = 1, #entries do
-              local op, status, at = string.match(entries[i], '^(.*)|(%d+)|(%d+)$')
-              if op ~= nil and (op == ARGV[1] or string.sub(op, 1, #tokened) == tokened)
-                  and status == '0' and #at <= 18 then
+              local matched
+              if exact ~= nil then
+                matched = entries[i] == exact
+              else
+                local op, status, at = string.match(entries[i], '^(.*)|(%d+)|(%d+)$')
+                matched = op ~= nil and (op == ARGV[1] or string.sub(op, 1, #tokened) == tokened)
+                  and status == '0' and #at <= 18
+              end
+              if matched then
                 if ARGV[6] == '1' then
                   redis.call('LSET', KEYS[1], i - 1, ARGV[5])
                   local added = ARGV[5]
@@ -607,7 +617,13 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
               end
             end
             if not settled then
-              if ARGV[6] ~= '1' then
+              local present = false
+              if exact ~= nil and ARGV[6] == '1' then
+                for i = 1, #entries do
+                  if entries[i] == ARGV[5] then present = true end
+                end
+              end
+              if ARGV[6] ~= '1' or present then
                 if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('DEL', KEYS[2]) end
                 return 0
               end
@@ -1665,6 +1681,16 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
 
             @Override
             public void settle(String key, String operation, String outcome) {
+                settleEntry(key, operation, "", outcome);
+            }
+
+            @Override
+            public void settle(String key, String operation, String reservation, String outcome) {
+                settleEntry(key, operation, reservation, outcome);
+            }
+
+            /** Runs {@link #SETTLE}: the reservation exactly, or with {@code ""} the oldest pending of the operation. */
+            private void settleEntry(String key, String operation, String reservation, @Nullable String outcome) {
                 script(
                         settle,
                         ScriptOutputType.INTEGER,
@@ -1674,7 +1700,8 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                         bytes(Integer.toString(maxLength)),
                         bytes(ttlMillis),
                         bytes(outcome == null ? "" : outcome),
-                        bytes(outcome == null ? "0" : "1"));
+                        bytes(outcome == null ? "0" : "1"),
+                        bytes(reservation));
             }
         };
     }

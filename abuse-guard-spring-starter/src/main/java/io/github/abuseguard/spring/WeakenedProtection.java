@@ -2,6 +2,7 @@ package io.github.abuseguard.spring;
 
 import io.github.abuseguard.Action;
 import io.github.abuseguard.GuardRule;
+import io.github.abuseguard.Mode;
 import io.github.abuseguard.failure.FailureRule;
 import io.github.abuseguard.failure.FailureSettings;
 import io.github.abuseguard.internal.WeakenedProtection.Declared;
@@ -114,19 +115,22 @@ final class WeakenedProtection implements SmartInitializingSingleton, BeanClassL
      * {@code then: pass}, refused the owner 403 after five strangers' wrong passwords).
      */
     private void warnAboutOwnersTarpitted() {
-        if (!properties.section(FailureSettings.class).enabled()
+        FailureSettings failure = properties.section(FailureSettings.class);
+        if (!failure.enabled()
+                || failure.mode() == Mode.MONITOR
+                || properties.engine().mode() == Mode.MONITOR // nothing is held or refused (review134 F5)
                 || !properties.section(TarpitSettings.class).then().strip().equalsIgnoreCase("reject")) {
             return;
         }
         List<String> rules = new ArrayList<>();
         for (GuardRule rule : annotatedRules().getOrDefault("failure", List.of())) {
-            if (rule instanceof FailureRule failure
-                    && failure.action() == Action.TARPIT
-                    && failure.keyResolver().namesOthers()) {
+            if (rule instanceof FailureRule annotated
+                    && annotated.action() == Action.TARPIT
+                    && annotated.keyResolver().namesOthers()) {
                 rules.add(rule.name() + " (" + rule.source() + ")");
             }
         }
-        properties.section(FailureSettings.class).rules().forEach((name, rule) -> {
+        failure.rules().forEach((name, rule) -> {
             if (rule.action() == Action.TARPIT && writtenByClients(rule.key())) {
                 rules.add("abuse-guard.failure.rules." + name);
             }

@@ -1,0 +1,80 @@
+package io.github.abuseguard.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.abuseguard.Action;
+import io.github.abuseguard.spring.annotation.FailureLimit;
+import java.util.Map;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * review134 F5: the owner-locking tarpit WARN (39a2b6ac, user73 F2) reads {@code abuse-guard.tarpit.then} and the
+ * rules, but not whether anything is refused: under {@code abuse-guard.failure.mode: monitor} (or the engine-wide
+ * {@code abuse-guard.mode: monitor}, the first step README recommends) a ban is only reported, the owner's right
+ * password is neither held nor refused, yet start-up says it is.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class Review134TarpitWarningInMonitorTest {
+
+    private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(
+                    WebMvcAutoConfiguration.class,
+                    AbuseGuardAutoConfiguration.class,
+                    AbuseGuardSwitchesAutoConfiguration.class))
+            .withConfiguration(AutoConfigurations.of(GuardAutoConfigurations.ALL))
+            .withUserConfiguration(ReadmeSignIn.class);
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"abuse-guard.failure.mode=monitor", "abuse-guard.mode=monitor"})
+    void aMonitoredPerUserNameTarpitIsNoWarning(String monitor, CapturedOutput output) {
+        runner.withPropertyValues(monitor).run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(output.getAll()
+                            .lines()
+                            .filter(line -> line.contains(" WARN ")
+                                    && line.contains("login-per-username")
+                                    && line.contains("abuse-guard.tarpit.then")))
+                    .as("monitored, the rule refuses no one: no owner's password is held or refused")
+                    .isEmpty();
+        });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @Import(ReadmeSignIn.SignIn.class)
+    static class ReadmeSignIn {
+
+        record Credentials(String username, String password) {}
+
+        @RestController
+        static class SignIn {
+            @FailureLimit(
+                    name = "login-per-username",
+                    statuses = "401",
+                    key = "body:/username",
+                    distinct = "ip",
+                    maxRetry = 5,
+                    findTime = "1h",
+                    banTime = "1h",
+                    action = Action.TARPIT)
+            @PostMapping("/api/login")
+            ResponseEntity<Map<String, String>> login(@RequestBody Credentials credentials) {
+                return "right".equals(credentials.password())
+                        ? ResponseEntity.ok(Map.of("status", "signed-in"))
+                        : ResponseEntity.status(401).build();
+            }
+        }
+    }
+}
