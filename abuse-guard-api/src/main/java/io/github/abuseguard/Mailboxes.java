@@ -305,7 +305,13 @@ final class Mailboxes {
             // application that strips them (review44 F1)
             return ADDRESS_LITERAL.matcher(literal).matches() ? literal : null;
         }
-        return DomainNames.normalise(text, start, end);
+        String domain = text.substring(start, end);
+        if (domain.indexOf('\u0130') >= 0 || domain.indexOf('\u0131') >= 0) {
+            // the Turkish capital and dotless i read as i, as the e-mail guard reads them and as toLowerCase() does in
+            // a Turkish locale (probe76a F1: bill@GMA\u0130L.COM and bill@gma\u0131l.com were budgets of their own)
+            domain = domain.replace('\u0130', 'i').replace('\u0131', 'i');
+        }
+        return DomainNames.normalise(domain, 0, domain.length());
     }
 
     /** The inbox's domain: one for the domains a provider delivers to one account alike. */
