@@ -147,8 +147,9 @@ public final class CrossSiteRequests {
         }
         if (site.trim().equalsIgnoreCase("same-site")) {
             // a browser sends same-site only with an origin of the target's site (probe75a F1: a clone's page on
-            // www.clone.example and its stock relay on api.clone.example passed with the clone's Origin)
-            return proxiedRefusal(request, true);
+            // www.clone.example and its stock relay on api.clone.example passed with the clone's Origin); a link the
+            // user followed from a sibling site is a navigation, which passes as a cross-site one does (review135 F2)
+            return userNavigation(request) ? null : proxiedRefusal(request, true);
         }
         if (!site.trim().equalsIgnoreCase("cross-site")) {
             return null;
@@ -166,6 +167,16 @@ public final class CrossSiteRequests {
         }
         String origin = request.header("Origin");
         return origin == null || !allowedOrigins.test(origin.trim()) ? refusal : null;
+    }
+
+    /** Whether the request is a top-level navigation its user made: a document, not speculative. */
+    private boolean userNavigation(GuardRequest request) {
+        String mode = request.header("Sec-Fetch-Mode");
+        if (mode == null || !mode.trim().equalsIgnoreCase("navigate")) {
+            return false;
+        }
+        String destination = request.header("Sec-Fetch-Dest");
+        return (destination == null || destination.trim().equalsIgnoreCase("document")) && !speculative(request);
     }
 
     /**
