@@ -7,6 +7,8 @@ import io.github.abuseguard.spring.annotation.FailureLimit;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -50,6 +52,25 @@ class User73TarpitLockoutWarningTest {
                                     && line.contains("abuse-guard.tarpit.then")))
                     .as("under then: reject the owner's right password is refused after the delay")
                     .isNotEmpty();
+        });
+    }
+
+    /**
+     * review134 F5: under {@code abuse-guard.failure.mode: monitor} (or the engine-wide {@code abuse-guard.mode:
+     * monitor}) a ban is only reported, the owner's right password neither held nor refused: no WARN.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"abuse-guard.failure.mode=monitor", "abuse-guard.mode=monitor"})
+    void aMonitoredPerUserNameTarpitIsNoWarning(String monitor, CapturedOutput output) {
+        runner.withPropertyValues(monitor).run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(output.getAll()
+                            .lines()
+                            .filter(line -> line.contains(" WARN ")
+                                    && line.contains("login-per-username")
+                                    && line.contains("abuse-guard.tarpit.then")))
+                    .as("monitored, the rule refuses no one: no owner's password is held or refused")
+                    .isEmpty();
         });
     }
 
