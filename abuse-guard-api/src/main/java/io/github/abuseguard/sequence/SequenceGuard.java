@@ -735,12 +735,7 @@ public final class SequenceGuard implements Guard {
 
     /** Settles the request's reserved step: the entry it reserved, where the request kept it. */
     private void settle(GuardRequest request, String sessionKey, String operation, @Nullable String outcome) {
-        String reserved = request.reservedStep();
-        if (reserved == null) {
-            trails.settle(sessionKey, operation, outcome);
-        } else {
-            trails.settle(sessionKey, operation, reserved, outcome);
-        }
+        trails.settle(sessionKey, operation, request.reservedStep(), outcome);
     }
 
     /** A reservation is withdrawn only by the request that made it, also after a monitored denial. */

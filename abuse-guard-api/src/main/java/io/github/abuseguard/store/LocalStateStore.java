@@ -822,12 +822,16 @@ public final class LocalStateStore implements StateStore {
 
             @Override
             public void settle(String key, String operation, String outcome) {
-                settleFirst(key, existing -> TrailBlock.pending(existing, operation), outcome, false);
+                settle(key, operation, null, outcome);
             }
 
             @Override
-            public void settle(String key, String operation, String reservation, String outcome) {
-                settleFirst(key, reservation::equals, outcome, true);
+            public void settle(String key, String operation, @Nullable String reservation, String outcome) {
+                if (reservation == null) {
+                    settleFirst(key, existing -> TrailBlock.pending(existing, operation), outcome, false);
+                } else {
+                    settleFirst(key, reservation::equals, outcome, true);
+                }
             }
 
             /**

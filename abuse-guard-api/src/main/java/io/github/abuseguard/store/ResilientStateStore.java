@@ -2183,7 +2183,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             }
 
             @Override
-            public void settle(String key, String operation, String reservation, String outcome) {
+            public void settle(String key, String operation, @Nullable String reservation, String outcome) {
                 settleOwing(key, operation, reservation, outcome);
             }
 
@@ -2193,7 +2193,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                 try {
                     call(
                             () -> {
-                                settleOn(shared, key, operation, reservation, outcome);
+                                shared.settle(key, operation, reservation, outcome);
                                 return null;
                             },
                             () -> {
@@ -2206,7 +2206,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                                 boolean remoteReservation = reservation == null
                                         ? !holdsPending(fallback, key, operation)
                                         : !fallback.get(key).contains(reservation);
-                                settleOn(fallback, key, operation, reservation, outcome);
+                                fallback.settle(key, operation, reservation, outcome);
                                 if (remoteReservation) {
                                     owe(shared, key, operation, reservation, outcome);
                                 }
@@ -2909,16 +2909,6 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         pending = true;
     }
 
-    /** Settles the request's own reservation where it is known, else the oldest pending entry of the operation. */
-    private static void settleOn(
-            Trails trails, String key, String operation, @Nullable String reservation, @Nullable String outcome) {
-        if (reservation == null) {
-            trails.settle(key, operation, outcome);
-        } else {
-            trails.settle(key, operation, reservation, outcome);
-        }
-    }
-
     /**
      * Replays an owed settlement. One that names its reservation settles that entry only ({@link Trails#settle(String,
      * String, String, String)}), and nothing where the remote store ran it already (review132 F4: a settlement that
@@ -2927,7 +2917,7 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
      * oldest pending entry of the operation.
      */
     private static void replay(OwedSettlement owed) {
-        settleOn(owed.shared(), owed.key(), owed.operation(), owed.reservation(), owed.outcome());
+        owed.shared().settle(owed.key(), owed.operation(), owed.reservation(), owed.outcome());
     }
 
     /** Whether the key's trail holds a pending entry of the operation. */

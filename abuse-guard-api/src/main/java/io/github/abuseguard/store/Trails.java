@@ -202,9 +202,11 @@ public interface Trails {
      * outcome appended as {@link #append} would, unless it holds that very entry already. Unlike {@link
      * #settle(String, String, String)} it never settles another request's pending entry of the operation: a store
      * that replays a settlement whose call failed (its backend may have run it) settles this request's step and no
-     * other (review132 F4, F5). The default settles the oldest pending entry of the operation, as that method does.
+     * other (review132 F4, F5). Without a reservation ({@code null}: a request that kept none) it is {@link
+     * #settle(String, String, String)}. The default settles the oldest pending entry of the operation, as that method
+     * does.
      */
-    default void settle(String key, String operation, String reservation, @Nullable String outcome) {
+    default void settle(String key, String operation, @Nullable String reservation, @Nullable String outcome) {
         settle(key, operation, outcome);
     }
 }

@@ -1681,16 +1681,12 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
 
             @Override
             public void settle(String key, String operation, String outcome) {
-                settleEntry(key, operation, "", outcome);
+                settle(key, operation, null, outcome);
             }
 
+            /** Runs {@link #SETTLE}: the reservation exactly, or without one the oldest pending entry of the operation. */
             @Override
-            public void settle(String key, String operation, String reservation, String outcome) {
-                settleEntry(key, operation, reservation, outcome);
-            }
-
-            /** Runs {@link #SETTLE}: the reservation exactly, or with {@code ""} the oldest pending of the operation. */
-            private void settleEntry(String key, String operation, String reservation, @Nullable String outcome) {
+            public void settle(String key, String operation, @Nullable String reservation, @Nullable String outcome) {
                 script(
                         settle,
                         ScriptOutputType.INTEGER,
@@ -1701,7 +1697,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                         bytes(ttlMillis),
                         bytes(outcome == null ? "" : outcome),
                         bytes(outcome == null ? "0" : "1"),
-                        bytes(reservation));
+                        bytes(reservation == null ? "" : reservation));
             }
         };
     }

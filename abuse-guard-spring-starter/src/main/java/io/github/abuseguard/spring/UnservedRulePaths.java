@@ -199,7 +199,8 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
      * or no distinct name (user73 F1: 30 of 30 guesses at one account went through, without a word).
      */
     private void warnIfNotTheSignInFormsFields(String property, RuleScopeSettings rule) {
-        if (rule.paths() == null || !(rule instanceof Record record)) {
+        Map<String, String> fields = fieldSettings(rule);
+        if (rule.paths() == null || fields.isEmpty()) {
             return;
         }
         SignInFilterPaths signIn = null;
@@ -209,11 +210,8 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
             if (form == null) {
                 continue;
             }
-            for (RecordComponent component : record.getClass().getRecordComponents()) {
-                if (!FIELD_SETTINGS.contains(component.getName())
-                        || !(WeakenedProtection.read(component, record) instanceof String value)) {
-                    continue;
-                }
+            for (Map.Entry<String, String> setting : fields.entrySet()) {
+                String value = setting.getValue();
                 for (String pointer : UnboundBodyFields.pointers(value)) {
                     String field = RequestBody.formName(pointer);
                     String read = field.equals("username")
@@ -228,7 +226,7 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
                                         + " name from '{}' and the password from '{}' (usernameParameter,"
                                         + " passwordParameter): the rule will find no such field. Name /{} instead.",
                                 property,
-                                HandlerRoute.kebab(component.getName()),
+                                setting.getKey(),
                                 value,
                                 field,
                                 path,
@@ -290,14 +288,11 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
                 }
             }
         }
-        if (reached.isEmpty() || !(rule instanceof Record record)) {
+        if (reached.isEmpty()) {
             return;
         }
-        for (RecordComponent component : record.getClass().getRecordComponents()) {
-            if (!FIELD_SETTINGS.contains(component.getName())
-                    || !(WeakenedProtection.read(component, record) instanceof String value)) {
-                continue;
-            }
+        for (Map.Entry<String, String> setting : fieldSettings(rule).entrySet()) {
+            String value = setting.getValue();
             // Handlers that take nothing a field could be (a login page beside Spring Security's POST /login,
             // review104 F2) tell nothing when the rule may apply to a method no handler serves, which a filter may;
             // when they serve every method the rule names, the field can come from none (user67 F4)
@@ -314,13 +309,27 @@ final class UnservedRulePaths implements SmartInitializingSingleton {
                                     + " be given it ({}): the rule will find no such field. Name a field the handlers"
                                     + " bind.",
                             property,
-                            HandlerRoute.kebab(component.getName()),
+                            setting.getKey(),
                             value,
                             pointer,
                             UnboundBodyFields.named(reached, problems));
                 }
             }
         }
+    }
+
+    /** The rule's settings that may name body fields ({@link #FIELD_SETTINGS}) and are set, by property name. */
+    private static Map<String, String> fieldSettings(RuleScopeSettings rule) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        if (rule instanceof Record record) {
+            for (RecordComponent component : record.getClass().getRecordComponents()) {
+                if (FIELD_SETTINGS.contains(component.getName())
+                        && WeakenedProtection.read(component, record) instanceof String value) {
+                    fields.put(HandlerRoute.kebab(component.getName()), value);
+                }
+            }
+        }
+        return fields;
     }
 
     /**
