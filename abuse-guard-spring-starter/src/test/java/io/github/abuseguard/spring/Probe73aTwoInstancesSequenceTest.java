@@ -236,8 +236,8 @@ class Probe73aTwoInstancesSequenceTest {
             chain.doFilter(request, response);
             CountDownLatch latch = hold;
             if (latch != null && ((HttpServletRequest) request).getHeader("X-Hold") != null) {
+                held.incrementAndGet(); // before the answer leaves: the client may read it at once
                 response.flushBuffer();
-                held.incrementAndGet();
                 try {
                     latch.await(30, TimeUnit.SECONDS);
                 } catch (InterruptedException interrupted) {
