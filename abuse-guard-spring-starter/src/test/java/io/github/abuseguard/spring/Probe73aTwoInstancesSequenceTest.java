@@ -233,18 +233,21 @@ class Probe73aTwoInstancesSequenceTest {
         @Override
         public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
                 throws IOException, ServletException {
-            chain.doFilter(request, response);
             CountDownLatch latch = hold;
-            if (latch != null && ((HttpServletRequest) request).getHeader("X-Hold") != null) {
-                held.incrementAndGet(); // before the answer leaves: the client may read it at once
+            if (latch == null || ((HttpServletRequest) request).getHeader("X-Hold") == null) {
+                chain.doFilter(request, response);
+                return;
+            }
+            // counted before the application runs: the container may send a whole answer before this filter returns
+            held.incrementAndGet();
+            try {
+                chain.doFilter(request, response);
                 response.flushBuffer();
-                try {
-                    latch.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                } finally {
-                    held.decrementAndGet();
-                }
+                latch.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            } finally {
+                held.decrementAndGet();
             }
         }
     }
