@@ -117,11 +117,13 @@ final class WeakenedProtection implements SmartInitializingSingleton, BeanClassL
     private void warnAboutOwnersTarpitted() {
         FailureSettings failure = properties.section(FailureSettings.class);
         if (!failure.enabled()
-                || failure.mode() == Mode.MONITOR
-                || properties.engine().mode() == Mode.MONITOR // nothing is held or refused (review134 F5)
                 || !properties.section(TarpitSettings.class).then().strip().equalsIgnoreCase("reject")) {
             return;
         }
+        // monitored, nothing is held or refused yet (review134 F5), but live control may switch the guard to enforce
+        // at run time, which says nothing then (review135 F4): told now, at INFO, as what enforcing would do
+        boolean monitored =
+                failure.mode() == Mode.MONITOR || properties.engine().mode() == Mode.MONITOR;
         List<String> rules = new ArrayList<>();
         for (GuardRule rule : annotatedRules().getOrDefault("failure", List.of())) {
             if (rule instanceof FailureRule annotated
@@ -136,12 +138,22 @@ final class WeakenedProtection implements SmartInitializingSingleton, BeanClassL
             }
         });
         for (String rule : rules) {
-            log.warn(
-                    "Failure rule {} answers with the tarpit and is keyed only by what a client writes, and"
-                            + " abuse-guard.tarpit.then is reject: anyone who sends a user's name bans it, and the"
-                            + " owner's right password is held and refused for the ban's time. Set"
-                            + " abuse-guard.tarpit.then: pass, so the owner's answer comes after the delay.",
-                    rule);
+            if (monitored) {
+                log.info(
+                        "Failure rule {} answers with the tarpit and is keyed only by what a client writes, and"
+                                + " abuse-guard.tarpit.then is reject: monitored now, but once enforced (by"
+                                + " configuration or a live-control switch) anyone who sends a user's name bans it,"
+                                + " and the owner's right password is held and refused for the ban's time. Set"
+                                + " abuse-guard.tarpit.then: pass before enforcing it.",
+                        rule);
+            } else {
+                log.warn(
+                        "Failure rule {} answers with the tarpit and is keyed only by what a client writes, and"
+                                + " abuse-guard.tarpit.then is reject: anyone who sends a user's name bans it, and the"
+                                + " owner's right password is held and refused for the ban's time. Set"
+                                + " abuse-guard.tarpit.then: pass, so the owner's answer comes after the delay.",
+                        rule);
+            }
         }
     }
 

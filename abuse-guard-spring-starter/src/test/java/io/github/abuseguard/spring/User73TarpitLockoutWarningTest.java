@@ -57,7 +57,8 @@ class User73TarpitLockoutWarningTest {
 
     /**
      * review134 F5: under {@code abuse-guard.failure.mode: monitor} (or the engine-wide {@code abuse-guard.mode:
-     * monitor}) a ban is only reported, the owner's right password neither held nor refused: no WARN.
+     * monitor}) a ban is only reported, the owner's right password neither held nor refused: no WARN. review135 F4: a
+     * live-control switch to enforce says nothing at run time, so what enforcing would do is an INFO line at start-up.
      */
     @ParameterizedTest(name = "{0}")
     @CsvSource({"abuse-guard.failure.mode=monitor", "abuse-guard.mode=monitor"})
@@ -71,6 +72,15 @@ class User73TarpitLockoutWarningTest {
                                     && line.contains("abuse-guard.tarpit.then")))
                     .as("monitored, the rule refuses no one: no owner's password is held or refused")
                     .isEmpty();
+            // review135 F4: live control may switch the guard to enforce at run time, which logs nothing then
+            assertThat(output.getAll()
+                            .lines()
+                            .filter(line -> line.contains(" INFO ")
+                                    && line.contains("login-per-username")
+                                    && line.contains("once enforced")
+                                    && line.contains("abuse-guard.tarpit.then: pass")))
+                    .as("what enforcing would do is told at start-up, before a switch at run time")
+                    .hasSize(1);
         });
     }
 
