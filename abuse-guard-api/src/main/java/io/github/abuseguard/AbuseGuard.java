@@ -494,7 +494,10 @@ public final class AbuseGuard implements AutoCloseable {
             enforced = tarpitted;
             refusedBy = tarpittedBy;
         }
-        if (refusedBy >= 0 && neverReachesTheApplication(enforced.action()) && spendsQuota(refusedBy, enforced)) {
+        if (refusedBy >= 0
+                && neverReachesTheApplication(enforced.action())
+                && enforced.action() != Action.DECOY // spends what a real answer does, below
+                && spendsQuota(refusedBy, enforced)) {
             // The guards after the refusing one in their order are charged, not checked. Those the plan
             // asked before it (they read no body) give back what their check took first, then are charged as
             // the others: a check takes what a charge does not (a cap's tokens, a reservation, an in-flight
@@ -508,7 +511,11 @@ public final class AbuseGuard implements AutoCloseable {
                 passed &= ~replayed;
             }
             Decision quota = chargeAfter(
-                    request, refusedBy, applying & after(refusedBy) & ~(askedFirst & ~replayed), monitoredRoute, plan);
+                    request,
+                    refusedBy,
+                    applying & after(refusedBy) & ~(askedFirst & ~replayed) & notPast(exemptAfter),
+                    monitoredRoute,
+                    plan);
             if (quota != null) {
                 enforced = quota;
             }
@@ -525,6 +532,23 @@ public final class AbuseGuard implements AutoCloseable {
             } else {
                 signals = add(signals, riskDenial);
                 publish(request, RISK, GuardEvent.Kind.WOULD_DENY, riskDenial, null);
+            }
+        }
+        if (enforced != null && enforced.action() == Action.DECOY) {
+            // A decoy stands for a real answer, so it spends what one does: every guard that let the request through
+            // gives back what its check took and is charged as a real answer is, and so is every guard not asked. A
+            // decoy that gave the tokens back told itself apart: its client never met the rate limit a real client
+            // meets, and a bucket shared with a route that reports it showed no token taken (review136 F1). Once that
+            // quota is spent, its denial (a throttle) answers, as it does a real client.
+            long charged =
+                    ((applying & ~asked & notPast(exemptAfter)) | passed) & ~(refusedBy < 0 ? 0 : 1L << refusedBy);
+            if (passed != 0) {
+                cancel(request, passed, plan);
+                passed = 0;
+            }
+            Decision quota = chargeAfter(request, -1, charged, monitoredRoute, plan);
+            if (quota != null) {
+                enforced = quota;
             }
         }
         long held = 0;
@@ -661,6 +685,11 @@ public final class AbuseGuard implements AutoCloseable {
         return monitoredRoute || mode == Mode.MONITOR || modeOf(slot, decision.rule()) == Mode.MONITOR;
     }
 
+    /** The slots up to {@code slot}, every slot for {@link Integer#MAX_VALUE}: a bit per slot. */
+    private static long notPast(int slot) {
+        return ~after(slot);
+    }
+
     /** The slots after {@code slot}: a bit per slot. */
     private static long after(int slot) {
         return slot >= 63 ? 0 : -1L << (slot + 1);
@@ -679,7 +708,8 @@ public final class AbuseGuard implements AutoCloseable {
 
     /**
      * Charges the guards after {@code refusedBy} for a request it refused on evidence about the client
-     * ({@link #spendsQuota}): the first enforced denial among their answers replaces the refusal.
+     * ({@link #spendsQuota}), or, for a decoy ({@code refusedBy} -1), every guard named: the first enforced denial among
+     * their answers replaces the refusal.
      *
      * @param applying the guards to charge, a bit per slot: those of the request's plan not asked yet, and those
      *     asked first that gave back what their check took

@@ -2,6 +2,7 @@ package io.github.abuseguard.email;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.abuseguard.internal.SiteNames;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -535,56 +536,16 @@ final class MxCheck {
     }
 
     /**
-     * The registered domain a subdomain belongs to, as near as can be told without a public suffix list: the last two
-     * labels ({@code s.q1.slow.example} is {@code slow.example}; review53 F4: the domain less its first label gave each
-     * {@code s.qN.slow.example} a cap of its own), or three under a country's second level such as {@code co.uk} or
-     * {@code com.au} or under a shared suffix such as {@code eu.org}; {@code null} for a domain that is its own
-     * registered domain.
+     * The registered domain a subdomain belongs to, by the Public Suffix List ({@link SiteNames}): {@code
+     * s.q1.slow.example} is {@code slow.example} (review53 F4: the domain less its first label gave each {@code
+     * s.qN.slow.example} a cap of its own), {@code mail.shop.co.uk} is {@code shop.co.uk}, and the subdomains of {@code
+     * evil.eu.org} are its own, not {@code eu.org}'s, whose other users' look-ups they would hold (review57 F2); {@code
+     * null} for a domain that is its own registered domain or a public suffix.
      */
     static @Nullable String parent(String domain) {
-        int last = domain.lastIndexOf('.');
-        int second = last <= 0 ? -1 : domain.lastIndexOf('.', last - 1);
-        if (second < 0) {
-            return null;
-        }
-        String secondLevel = domain.substring(second + 1, last);
-        boolean countrySecondLevel = (domain.length() - last - 1 == 2 && SECOND_LEVELS.contains(secondLevel))
-                || SHARED_SUFFIXES.contains(domain.substring(second + 1));
-        int start = second;
-        if (countrySecondLevel) {
-            start = second <= 0 ? -1 : domain.lastIndexOf('.', second - 1);
-            if (start < 0) {
-                return null; // evil.co.uk is its own registered domain
-            }
-        }
-        return domain.substring(start + 1);
+        String site = SiteNames.site(domain);
+        return site.equals(domain) ? null : site;
     }
-
-    /**
-     * Names under which anyone registers a name of their own for free, each such name its own owner: the subdomains
-     * of {@code evil.eu.org} are its own, not {@code eu.org}'s, whose other users' look-ups they would hold (review57
-     * F2). Not a public suffix list; the ones free mail domains are seen under.
-     */
-    private static final Set<String> SHARED_SUFFIXES = Set.of(
-            "eu.org",
-            "pp.ua",
-            "us.to",
-            "mooo.com",
-            "duckdns.org",
-            "ddns.net",
-            "github.io",
-            "netlify.app",
-            "vercel.app",
-            "pages.dev",
-            "workers.dev",
-            "herokuapp.com",
-            "web.app",
-            "firebaseapp.com",
-            "glitch.me");
-
-    /** Second-level labels under which country domains are registered ({@code co.uk}, {@code com.au}, {@code or.jp}). */
-    private static final Set<String> SECOND_LEVELS =
-            Set.of("ac", "co", "com", "edu", "go", "gob", "gov", "mil", "ne", "net", "or", "org");
 
     /**
      * How long a failed look-up (a timeout, a DNS error) is kept: the domain is not disposable by MX meanwhile, and

@@ -61,7 +61,7 @@ public final class OriginPattern {
             throw new IllegalArgumentException("'" + pattern + "' allows every origin under the top-level domain ."
                     + host + ": write your own hosts, or a wildcard under a domain of your own");
         }
-        if (wildcard && SiteNames.SHARED_SUFFIXES.contains(host)) {
+        if (wildcard && SiteNames.isPublicSuffix(host)) {
             // probe46d F2: allowed, since an app may serve every shop of a platform, but rarely meant
             log.warn(
                     "'{}' allows every origin under {}, where anyone can register a page of their own: list your own"

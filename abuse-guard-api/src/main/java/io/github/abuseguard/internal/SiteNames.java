@@ -1,150 +1,59 @@
 package io.github.abuseguard.internal;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.IDN;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
 
 /**
  * The site of a host, as browsers tell {@code Sec-Fetch-Site: same-site} from {@code cross-site}: its registrable
  * domain, the public suffix and one label more ({@code www.shop.example} and {@code api.shop.example} are both {@code
- * shop.example}). Without the whole Public Suffix List the suffix is found from {@link #SHARED_SUFFIXES}, then as a
- * country's second level ({@code co.uk}, {@code com.au}: a two-letter top-level name under one of {@link
- * #SECOND_LEVELS}), else the top-level name alone. An address is its own site. Not part of the public API.
+ * shop.example}). The suffix is found as browsers find it, by the Public Suffix List (its ICANN and private sections:
+ * {@code co.uk}, {@code me.uk}, {@code uk.com}, {@code github.io}), bundled as {@value #LIST} and read on first use; a
+ * name under no listed suffix has its top-level name for suffix (the list's {@code *} rule). An address is its own
+ * site. Not part of the public API.
  */
 public final class SiteNames {
 
-    /**
-     * Domains under which anyone can have a host of their own, by registering it or by deploying a page there
-     * (public suffixes such as {@code co.uk}, and shared hosting platforms). Not the whole Public Suffix List; the ones
-     * most often met.
-     */
-    public static final Set<String> SHARED_SUFFIXES = Set.of(
-            "co.uk",
-            "org.uk",
-            "ac.uk",
-            "gov.uk",
-            "me.uk",
-            "ltd.uk",
-            "plc.uk",
-            "net.uk",
-            "sch.uk",
-            "nhs.uk",
-            "police.uk",
-            "mod.uk",
-            "id.au",
-            "asn.au",
-            "org.au",
-            "edu.au",
-            "gov.au",
-            "gouv.fr",
-            "gob.mx",
-            "gob.es",
-            "gob.ar",
-            "gv.at",
-            "or.at",
-            "ac.at",
-            "co.at",
-            "gov.br",
-            "org.br",
-            "net.br",
-            "com.au",
-            "net.au",
-            "co.nz",
-            "co.jp",
-            "co.in",
-            "co.za",
-            "com.br",
-            "com.cn",
-            "com.mx",
-            "com.tr",
-            "com.sg",
-            "co.kr",
-            "github.io",
-            "gitlab.io",
-            "vercel.app",
-            "netlify.app",
-            "pages.dev",
-            "workers.dev",
-            "herokuapp.com",
-            "web.app",
-            "firebaseapp.com",
-            "appspot.com",
-            "azurewebsites.net",
-            "azurestaticapps.net",
-            "cloudfront.net",
-            "amazonaws.com",
-            "onrender.com",
-            "fly.dev",
-            "glitch.me",
-            "replit.app",
-            "repl.co",
-            "surge.sh",
-            "ngrok.io",
-            "ngrok-free.app",
-            "ngrok.app",
-            "trycloudflare.com",
-            "blogspot.com",
-            "wordpress.com",
-            "myshopify.com",
-            "webflow.io",
-            "wixsite.com",
-            "carrd.co",
-            "deno.dev",
-            "railway.app");
+    /** The bundled Public Suffix List (Mozilla Public License 2.0), as published at publicsuffix.org. */
+    static final String LIST = "public_suffix_list.dat";
 
-    /**
-     * Second-level names under which many countries' registries sell domains ({@code co.uk}, {@code com.au}, {@code
-     * ac.jp}); only the common ones, as a name like {@code nic.ch} is a registrable domain of its own (review134 F3).
-     */
-    private static final Set<String> SECOND_LEVELS =
-            Set.of("co", "com", "net", "org", "gov", "edu", "ac", "ne", "or", "go");
+    /** The most rules read from the list: the bundled one holds about 10,400. */
+    static final int MAX_RULES = 50_000;
 
     private SiteNames() {}
 
     /** The site of {@code host} (lower case, as an origin spells it): its registrable domain, or the address itself. */
     public static String site(String host) {
-        String name = host.toLowerCase(Locale.ROOT);
-        if (name.endsWith(".")) {
-            name = name.substring(0, name.length() - 1);
+        String name = normalized(host);
+        if (isAddress(name) || name.indexOf('.') < 0) {
+            return name; // an address, or a single label (localhost): itself
         }
-        if (name.isEmpty() || name.indexOf(':') >= 0 || name.startsWith("[") || isDottedQuad(name)) {
-            return name; // an address is its own site
+        int suffix = suffixStart(name);
+        if (suffix == 0) {
+            return name; // a public suffix alone is its own site
         }
-        int last = name.lastIndexOf('.');
-        if (last < 0) {
-            return name;
-        }
-        int second = name.lastIndexOf('.', last - 1);
-        if (second < 0) {
-            return name; // two labels: the registrable domain itself, or a public suffix alone
-        }
-        String lastTwo = name.substring(second + 1);
-        boolean countrySecondLevel =
-                name.length() - last - 1 == 2 && SECOND_LEVELS.contains(name.substring(second + 1, last));
-        if (!SHARED_SUFFIXES.contains(lastTwo) && !countrySecondLevel) {
-            return lastTwo;
-        }
-        int third = name.lastIndexOf('.', second - 1);
-        return name.substring(third + 1);
-    }
-
-    /**
-     * Whether {@link #site} of the host is known to be no public suffix: decided by a listed suffix, or under a generic
-     * top-level name ({@code .com}, {@code .shop}). Under a country's top-level name, two labels may be a registry's
-     * own second level this class does not know ({@code me.uk}, {@code id.au}: review134 F2): such a site is uncertain.
-     */
-    public static boolean certain(String host) {
-        String site = site(host);
-        int dot = site.indexOf('.');
-        if (dot < 0 || site.indexOf(':') >= 0 || site.startsWith("[") || isDottedQuad(site)) {
-            return true; // a single label (localhost) or an address: itself
-        }
-        boolean threeLabels = site.indexOf('.', dot + 1) >= 0;
-        return threeLabels || site.length() - site.lastIndexOf('.') - 1 > 2;
+        return name.substring(name.lastIndexOf('.', suffix - 2) + 1);
     }
 
     /** Whether the two hosts are one site ({@link #site}). */
     public static boolean sameSite(String host, String other) {
         return site(host).equals(site(other));
+    }
+
+    /**
+     * Whether {@code host} is a public suffix, under which anyone can have a name of their own by registering it or by
+     * deploying a page there ({@code co.uk}, {@code github.io}); a top-level name is one too.
+     */
+    public static boolean isPublicSuffix(String host) {
+        String name = normalized(host);
+        return !name.isEmpty() && !isAddress(name) && suffixStart(name) == 0;
     }
 
     /** Whether {@code host} is an IPv4 literal: four dot-separated runs of one to three digits. */
@@ -166,5 +75,108 @@ public final class SiteNames {
             }
         }
         return dots == 3 && digits > 0;
+    }
+
+    private static String normalized(String host) {
+        String name = host.toLowerCase(Locale.ROOT);
+        return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+    }
+
+    private static boolean isAddress(String name) {
+        return name.indexOf(':') >= 0 || name.startsWith("[") || isDottedQuad(name);
+    }
+
+    /**
+     * Where the public suffix of {@code name} (lower case, two labels or more) starts: the list's longest matching
+     * rule, an exception rule ({@code !city.kobe.jp}) taking the label it names off its wildcard's suffix, and the
+     * top-level name where no rule matches.
+     */
+    private static int suffixStart(String name) {
+        Rules rules = Rules.LOADED;
+        for (int start = 0; start >= 0; start = next(name, start)) {
+            String candidate = start == 0 ? name : name.substring(start);
+            if (rules.exceptions.contains(candidate)) {
+                return next(name, start);
+            }
+            if (rules.names.contains(candidate)) {
+                return start;
+            }
+            int parent = next(name, start);
+            if (parent > 0 && rules.wildcards.contains(name.substring(parent))) {
+                return start;
+            }
+        }
+        return name.lastIndexOf('.') + 1;
+    }
+
+    /** Where the label after the one at {@code start} starts, or -1 at the last label. */
+    private static int next(String name, int start) {
+        int dot = name.indexOf('.', start);
+        return dot < 0 ? -1 : dot + 1;
+    }
+
+    /** The list's rules, in ASCII (IDN names as punycode, as origins spell them). */
+    private static final class Rules {
+        static final Rules LOADED = load();
+
+        /** Suffixes named as they are ({@code co.uk}). */
+        final Set<String> names = new HashSet<>();
+
+        /** Names whose every child is a suffix ({@code ck} for {@code *.ck}). */
+        final Set<String> wildcards = new HashSet<>();
+
+        /** Names that are no suffix although a wildcard covers them ({@code www.ck} for {@code !www.ck}). */
+        final Set<String> exceptions = new HashSet<>();
+
+        private static Rules load() {
+            Rules rules = new Rules();
+            InputStream in = SiteNames.class.getResourceAsStream(LIST);
+            if (in == null) {
+                throw new IllegalStateException("The Public Suffix List " + LIST + " is missing from abuse-guard-api");
+            }
+            int count = 0;
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                for (String line; (line = reader.readLine()) != null; ) {
+                    String rule = line.strip();
+                    int space = indexOfWhitespace(rule);
+                    rule = space < 0 ? rule : rule.substring(0, space); // a rule ends at white space
+                    if (rule.isEmpty() || rule.startsWith("//")) {
+                        continue;
+                    }
+                    if (++count > MAX_RULES) {
+                        throw new IllegalStateException(
+                                "The Public Suffix List " + LIST + " holds more than " + MAX_RULES + " rules");
+                    }
+                    if (rule.startsWith("!")) {
+                        rules.exceptions.add(ascii(rule.substring(1)));
+                    } else if (rule.startsWith("*.")) {
+                        rules.wildcards.add(ascii(rule.substring(2)));
+                    } else {
+                        rules.names.add(ascii(rule));
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("The Public Suffix List " + LIST + " could not be read", e);
+            }
+            return rules;
+        }
+
+        private static int indexOfWhitespace(String rule) {
+            for (int i = 0; i < rule.length(); i++) {
+                if (Character.isWhitespace(rule.charAt(i))) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        private static String ascii(String rule) {
+            for (int i = 0; i < rule.length(); i++) {
+                if (rule.charAt(i) >= 0x80) {
+                    return IDN.toASCII(rule, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+                }
+            }
+            return rule.toLowerCase(Locale.ROOT);
+        }
     }
 }

@@ -448,13 +448,9 @@ public final class OriginGuard extends RuleGuard<OriginRule> {
 
     /**
      * Whether {@code origin} is of the application's site ({@link SiteNames}): that of one of its own origins (a
-     * wildcard's by the name after its {@code *.}), or when none is named, the request's target's; never a site that
-     * may be a public suffix ({@link SiteNames#certain}: list such siblings).
+     * wildcard's by the name after its {@code *.}), or when none is named, the request's target's.
      */
     private static boolean ownSite(WebOrigin origin, GuardRequest request, List<OriginPattern> ownOrigins) {
-        if (!SiteNames.certain(origin.host())) {
-            return false; // a site that may be a registry's own second level is no sibling to take unlisted
-        }
         if (ownOrigins.isEmpty()) {
             WebOrigin target = WebOrigin.ofOriginHeader(request.targetOrigin());
             return target != null && SiteNames.sameSite(origin.host(), target.host());
