@@ -45,9 +45,9 @@ import org.slf4j.LoggerFactory;
  *       API through its own CDN, or a Cloudflare Worker, leaves these.
  * </ul>
  *
- * <p>The default scores keep every CDN trace together below the default threshold of 100, so your own
- * traffic through an unconfigured CDN is flagged but not refused; a CDN-proxied request that also lacks
- * an {@code Origin} on an unsafe method adds up to a refusal.
+ * <p>The default scores keep every CDN trace together at 79 at most, so your own traffic through an unconfigured
+ * CDN, an HTTP library's (20) included, is flagged but not refused; a CDN-proxied request that also lacks an
+ * {@code Origin} on an unsafe method, or comes from a headless browser (30), adds up to a refusal.
  */
 public final class ClientSignalsGuard implements Guard {
 
@@ -284,10 +284,12 @@ public final class ClientSignalsGuard implements Guard {
      * The most that the traces of a proxy or CDN that is not yours (its user agent, {@code Via},
      * {@code X-Amz-Cf-Id}, {@code CloudFront-*}, forwarding headers) add together: a clone behind someone's CDN is
      * flagged on reads, whichever traces its CDN leaves, and refused on writes to routes an origin rule covers, where
-     * its missing {@code Origin} (40 with {@code missing: flag}) takes it past 100. A single
-     * trace's score set above it counts in full.
+     * its missing {@code Origin} (40 with {@code missing: flag}) takes it past 100. Below 80, so that an HTTP
+     * library's user agent (20) through your own CDN, not yet named ({@link Builder#ownCdn}), is flagged and not
+     * refused (probe77b F2: CloudFront's 80 and okhttp's 20 refused an app's every read at 90). A single trace's
+     * score set above it counts in full.
      */
-    static final int CDN_TRACES_MAX = 90;
+    static final int CDN_TRACES_MAX = 79;
 
     /** Whether a CDN request id or forwarding mark from an untrusted peer was reported (once per guard). */
     private volatile boolean warnedOfUntrustedCdn;

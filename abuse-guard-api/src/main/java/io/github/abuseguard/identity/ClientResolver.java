@@ -36,6 +36,14 @@ import org.jspecify.annotations.Nullable;
 public final class ClientResolver {
 
     private final List<IpRange> trustedProxies;
+
+    /**
+     * The trusted proxies a translated peer is matched against in its IPv6 form as written: those that do not hold a
+     * whole translation prefix or an IPv4 /7 of it (probe77b F1: a trusted {@code 64:ff9b::/96} believed every IPv4
+     * client's forwarded header). A translated peer is trusted by its IPv4 address against every block.
+     */
+    private final List<IpRange> writtenTrustedProxies;
+
     private final ForwardedHeader forwardedHeader;
     private final int ipv6PrefixLength;
     private final int maxHops;
@@ -72,6 +80,9 @@ public final class ClientResolver {
         this.nat64Prefixes = List.copyOf(prefixes);
         this.configuredNat64Prefixes =
                 builder.nat64Prefixes.stream().map(Nat64Prefix::toString).toList();
+        this.writtenTrustedProxies = trustedProxies.stream()
+                .filter(range -> range.spansPublicSpace(nat64Prefixes) == null)
+                .toList();
     }
 
     /** Starts a resolver that trusts no proxy and keys IPv6 clients by /64. */
@@ -223,7 +234,16 @@ public final class ClientResolver {
             return identity(address.substring(0, slash), bytes).key(); // a network of one host
         }
         if (bytes.length == 16 && length == ipv6PrefixLength) {
-            return IpAddresses.format(IpAddresses.mask(bytes, length)) + "/" + length;
+            byte[] network = IpAddresses.mask(bytes, length);
+            if (IpAddresses.embeddedIpv4(network) == null) {
+                return IpAddresses.format(network) + "/" + length;
+            }
+            // a network of addresses that embed an IPv4 host is counted under that host (probe77b F3: a ban of a 6to4
+            // /64 named a key no request has): a 6to4 network's host is in its first 48 bits; a Teredo or translated
+            // network spans many hosts, and is no one client
+            if (network[0] == 0x20 && network[1] == 0x02 && length >= 48) {
+                return IpAddresses.format(java.util.Arrays.copyOfRange(network, 2, 6));
+            }
         }
         throw notAClientKey(text);
     }
@@ -259,11 +279,11 @@ public final class ClientResolver {
      * one) or by the address as written, so a trusted proxy listed in its translated IPv6 form is still trusted.
      */
     private boolean isTrusted(byte[] written, byte[] address) {
-        return isTrusted(address) || (written != address && isTrusted(written));
+        return isTrusted(trustedProxies, address) || (written != address && isTrusted(writtenTrustedProxies, written));
     }
 
-    private boolean isTrusted(byte[] address) {
-        for (IpRange range : trustedProxies) {
+    private static boolean isTrusted(List<IpRange> ranges, byte[] address) {
+        for (IpRange range : ranges) {
             if (range.contains(address)) {
                 return true;
             }

@@ -220,9 +220,14 @@ public final class IpRange {
      * Whether this block spans public address space wider than any one operator's proxies: an IPv4
      * prefix shorter than /8 ({@code 0.0.0.0/0}, {@code 64.0.0.0/2}), or an IPv6 prefix shorter than /24
      * ({@code ::/0}, {@code 2000::/3}, {@code 2a00::/16}) unless it lies in unique-local ({@code fc00::/7}) or link-local
-     * ({@code fe80::/10}) space, which the Internet does not route.
+     * ({@code fe80::/10}) space, which the Internet does not route; or an IPv6 block that holds a well-known
+     * translation prefix ({@code 64:ff9b::/96}, {@code ::ffff:0:0:0/96}) or an IPv4 /7 of one (probe77b F1).
      */
     public boolean spansPublicSpace() {
+        return spansPublicSpaceAsWritten() || spansPublicSpace(Nat64Prefix.WELL_KNOWN_PREFIXES) != null;
+    }
+
+    private boolean spansPublicSpaceAsWritten() {
         if (network.length == 4) {
             return prefixLength < NARROWEST_BROAD_IPV4_PREFIX;
         }
@@ -232,6 +237,29 @@ public final class IpRange {
         boolean uniqueLocal = prefixLength >= 7 && (network[0] & 0xfe) == 0xfc;
         boolean linkLocal = prefixLength >= 10 && (network[0] & 0xff) == 0xfe && (network[1] & 0xc0) == 0x80;
         return !uniqueLocal && !linkLocal;
+    }
+
+    /**
+     * Whether this block spans public address space ({@link #spansPublicSpace()}), or, as an IPv6 block over one of the
+     * {@code translations}, the IPv4 addresses it stands for do: a block holding a whole translation prefix, or an
+     * IPv4 /7 or wider of it, is every (or half of every) IPv4 client the translator writes (probe77b F1).
+     *
+     * @return the translation prefix through which it spans public space, {@code ""} where it does so on its own, or
+     *     {@code null} where it does not
+     */
+    public @Nullable String spansPublicSpace(List<Nat64Prefix> translations) {
+        if (spansPublicSpaceAsWritten()) {
+            return "";
+        }
+        if (network.length == 16) {
+            for (Nat64Prefix translation : translations) {
+                int bits = translation.ipv4BitsFixedBy(network, prefixLength);
+                if (bits >= 0 && bits < NARROWEST_BROAD_IPV4_PREFIX) {
+                    return translation.toString();
+                }
+            }
+        }
+        return null;
     }
 
     /**

@@ -31,6 +31,7 @@ public final class Nat64Prefix {
     /** The prefixes every resolver knows without being told. */
     public static final List<Nat64Prefix> WELL_KNOWN_PREFIXES = List.of(WELL_KNOWN, IPV4_TRANSLATED);
 
+    private final byte[] network;
     private final long high;
     private final long low;
     private final long highMask;
@@ -39,6 +40,7 @@ public final class Nat64Prefix {
     private final String text;
 
     private Nat64Prefix(byte[] network, int length, String text) {
+        this.network = network;
         this.high = longAt(network, 0);
         this.low = longAt(network, 8);
         this.length = length;
@@ -147,6 +149,29 @@ public final class Nat64Prefix {
     @Override
     public int hashCode() {
         return Long.hashCode(high) * 31 + Long.hashCode(low) * 7 + length;
+    }
+
+    /**
+     * How many bits of the embedded IPv4 address an IPv6 block fixes where it lies under this prefix: 0 for a block
+     * holding the whole prefix (every IPv4 address the translator writes), 32 for one address; -1 for a block that
+     * neither holds this prefix nor lies under it. A trusted proxy block must be judged by that, not by its IPv6 width
+     * (probe77b F1: a trusted {@code 64:ff9b::/96} believed every IPv4 client's forwarded header).
+     */
+    public int ipv4BitsFixedBy(byte[] block, int blockLength) {
+        if (block.length != 16) {
+            return -1;
+        }
+        int common = Math.min(blockLength, length);
+        if (!Arrays.equals(IpAddresses.mask(block, common), IpAddresses.mask(network, common))) {
+            return -1;
+        }
+        int bits = 0;
+        for (int bit = length; bit < blockLength && bits < 32; bit++) {
+            if (bit < 64 || bit >= 72) { // the u octet holds none
+                bits++;
+            }
+        }
+        return bits;
     }
 
     @Override

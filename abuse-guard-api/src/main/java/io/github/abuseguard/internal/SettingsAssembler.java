@@ -117,7 +117,7 @@ public final class SettingsAssembler {
             String proxy = ROOT.required(proxies.get(i), property);
             IpRange range = ROOT.get(property, () -> IpRange.parse(proxy));
             warnIfWidened(ROOT.child(property).toString(), proxy, range);
-            if (client.allowBroadTrustedProxies() && range.spansPublicSpace()) {
+            if (client.allowBroadTrustedProxies() && range.spansPublicSpace(translations(client)) != null) {
                 log.warn(
                         "{}: '{}' spans public address space: every peer in it is believed about the client's"
                                 + " address (allowed by {})",
@@ -338,12 +338,17 @@ public final class SettingsAssembler {
             String proxy = proxies.get(i);
             String property = "client.trusted-proxies[" + i + "]";
             IpRange range = ROOT.get(property, () -> IpRange.parse(ROOT.required(proxy, property)));
-            if (range.spansPublicSpace() && !client.allowBroadTrustedProxies()) {
+            String through = range.spansPublicSpace(translations(client));
+            if (through != null && !client.allowBroadTrustedProxies()) {
                 throw ROOT.child(property)
-                        .invalid("'" + proxy + "' spans public address space, so any client in it could forge its"
-                                + " address in a forwarded header; name your proxies' own addresses or blocks, or,"
-                                + " only if nothing but your proxies can connect, set "
-                                + ROOT.child("client.allow-broad-trusted-proxies") + "=true");
+                        .invalid("'" + proxy + "' spans public address space"
+                                + (through.isEmpty()
+                                        ? ""
+                                        : " (the IPv4 clients a translator writes under " + through
+                                                + ": list the translator's own address, not its prefix)")
+                                + ", so any client in it could forge its address in a forwarded header; name your"
+                                + " proxies' own addresses or blocks, or, only if nothing but your proxies can"
+                                + " connect, set " + ROOT.child("client.allow-broad-trusted-proxies") + "=true");
             }
             ROOT.check(property, () -> builder.trustedProxies(proxy));
         }
@@ -356,6 +361,25 @@ public final class SettingsAssembler {
             ROOT.check(property, () -> builder.nat64Prefixes(prefix));
         }
         return builder.build();
+    }
+
+    /**
+     * The translation prefixes a resolver of these settings reads (the well-known ones and {@code client.nat64-prefixes});
+     * a configured one that does not parse is left to {@link #clientResolver}, which names its property.
+     */
+    private static List<Nat64Prefix> translations(EngineSettings.Client client) {
+        List<Nat64Prefix> prefixes = new ArrayList<>(Nat64Prefix.WELL_KNOWN_PREFIXES);
+        for (String prefix : client.nat64Prefixes()) {
+            if (prefix == null) {
+                continue;
+            }
+            try {
+                prefixes.add(Nat64Prefix.parse(prefix));
+            } catch (IllegalArgumentException unparsed) {
+                // refused with its property's name when the resolver is built
+            }
+        }
+        return prefixes;
     }
 
     /** The in-process store of {@code abuse-guard.store.*}. */

@@ -438,7 +438,8 @@ public final class SettingsBinder {
                     throw new InvalidSettingException(
                             fullKey.substring(0, ends.get(i)),
                             tokens.get(i + 1).startsWith("[")
-                                    ? "takes one value, but a list was given (" + fullKey + ")"
+                                    ? "takes one value, but a list was given (" + fullKey + "): write the items in one"
+                                            + " value, joined by commas, such as " + token + ": " + joinedExample(token)
                                     : "takes one value, not nested properties (" + fullKey + ")");
                 }
                 Object next = property.get(fullKey, target);
@@ -508,7 +509,38 @@ public final class SettingsBinder {
             String kind = rawType == double.class || rawType == Double.class ? "number" : "whole number";
             throw new InvalidSettingException(key, "'" + raw + "' is not a " + kind + " in range");
         }
-        throw new InvalidSettingException(key, "needs nested properties, not a value");
+        throw new InvalidSettingException(key, "needs nested properties, not a value" + switchHint(key, rawType, raw));
+    }
+
+    /**
+     * For a section switched on or off by a value ({@code under-attack: true}, as the annotation's flag reads), the
+     * property that does it ({@code under-attack.enabled: true}; user74 F3); else nothing.
+     */
+    private static String switchHint(String key, Class<?> type, String value) {
+        String flag = value.strip();
+        if (!type.isRecord() || !(flag.equalsIgnoreCase("true") || flag.equalsIgnoreCase("false"))) {
+            return "";
+        }
+        for (RecordComponent component : type.getRecordComponents()) {
+            if (component.getName().equals("enabled")) {
+                return ": write " + key + ".enabled: " + flag.toLowerCase(Locale.ROOT);
+            }
+        }
+        return "";
+    }
+
+    /** An example of a list property's items in one value (user74 F3: {@code statuses: [401, 403]} was refused bare). */
+    private static String joinedExample(String token) {
+        return token.equalsIgnoreCase("statuses") ? "401,403" : "first,second";
+    }
+
+    /**
+     * The property an annotation attribute's name stands for where it is no property of the same name (user74 F3: the
+     * {@code @FailureLimit} attribute {@code countRequests} is {@code counting: requests}); {@code ""} for any other.
+     */
+    private static String attributeHint(String token) {
+        String wanted = token.replace("-", "").replace("_", "").toLowerCase(Locale.ROOT);
+        return wanted.equals("countrequests") ? "; @FailureLimit's countRequests is written counting: requests" : "";
     }
 
     /**
@@ -664,7 +696,8 @@ public final class SettingsBinder {
         }
         known.addAll(moreKnown);
         known.sort(null);
-        throw new InvalidSettingException(key, "unknown property '" + token + "'" + Spelling.suggestion(token, known));
+        throw new InvalidSettingException(
+                key, "unknown property '" + token + "'" + Spelling.suggestion(token, known) + attributeHint(token));
     }
 
     private static String kebab(String camel) {
@@ -762,7 +795,7 @@ public final class SettingsBinder {
             }
             known.sort(null);
             throw new InvalidSettingException(
-                    key, "unknown property '" + token + "'" + Spelling.suggestion(token, known));
+                    key, "unknown property '" + token + "'" + Spelling.suggestion(token, known) + attributeHint(token));
         }
 
         /** The component's value so far, made mutable where binding goes on below it. */

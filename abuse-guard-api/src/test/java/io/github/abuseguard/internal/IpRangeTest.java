@@ -65,7 +65,10 @@ class IpRangeTest {
                 "::/0",
                 "2000::/3",
                 "2a00::/16",
-                "2a00::/24")) {
+                "2a00::/24",
+                // probe77b F1: holds the IPv4-translated ::ffff:0:0:0/96, every IPv4 client a SIIT translator writes
+                "::/24",
+                "64:ff9b::/64")) {
             assertThat(IpRange.parse(broad).holdsBroadPublicSpace()).as(broad).isTrue();
         }
         for (String narrow : List.of(
@@ -78,7 +81,8 @@ class IpRangeTest {
                 "fc00::/7",
                 "fd00::/24",
                 "fe80::/10",
-                "::/24",
+                "::1",
+                "64:ff9b::cb00:7100/120",
                 "2a00:1450::/32",
                 "::ffff:10.0.0.0/104")) {
             assertThat(IpRange.parse(narrow).holdsBroadPublicSpace()).as(narrow).isFalse();

@@ -44,6 +44,12 @@ final class FilterAssembly {
      */
     static void warnOfWeakenedProtection(AbuseGuardSettings settings) {
         WeakenedProtection.warn(settings);
+        if (settings.engine().enabled()) {
+            WeakenedProtection.warnAboutOwnersLockedOut(
+                    settings,
+                    Map.of(),
+                    settings.section(TarpitSettings.class).then().strip().equalsIgnoreCase("pass"));
+        }
     }
 
     /**

@@ -1,8 +1,6 @@
 package io.github.abuseguard.spring;
 
-import io.github.abuseguard.Action;
 import io.github.abuseguard.GuardRule;
-import io.github.abuseguard.Mode;
 import io.github.abuseguard.failure.FailureRule;
 import io.github.abuseguard.failure.FailureSettings;
 import io.github.abuseguard.internal.WeakenedProtection.Declared;
@@ -105,74 +103,15 @@ final class WeakenedProtection implements SmartInitializingSingleton, BeanClassL
         warnAboutPrincipalBeforeSecurity();
         warnAboutSessionsSharedByAddress();
         warnAboutUncountedBasicPasswords();
-        warnAboutOwnersTarpitted();
+        warnAboutOwnersLockedOut();
     }
 
-    /**
-     * A failure rule keyed only by what a client writes (a user name, an e-mail address) that answers with the tarpit,
-     * under {@code abuse-guard.tarpit.then: reject}: anyone who sends the name bans it, and its owner's right password
-     * is held and then refused for the ban's time (user73 F2: README's {@code login-per-username}, copied without
-     * {@code then: pass}, refused the owner 403 after five strangers' wrong passwords).
-     */
-    private void warnAboutOwnersTarpitted() {
-        FailureSettings failure = properties.section(FailureSettings.class);
-        if (!failure.enabled()
-                || !properties.section(TarpitSettings.class).then().strip().equalsIgnoreCase("reject")) {
-            return;
-        }
-        // monitored, nothing is held or refused yet (review134 F5), but live control may switch the guard to enforce
-        // at run time, which says nothing then (review135 F4): told now, at INFO, as what enforcing would do
-        boolean monitored =
-                failure.mode() == Mode.MONITOR || properties.engine().mode() == Mode.MONITOR;
-        List<String> rules = new ArrayList<>();
-        for (GuardRule rule : annotatedRules().getOrDefault("failure", List.of())) {
-            if (rule instanceof FailureRule annotated
-                    && annotated.action() == Action.TARPIT
-                    && annotated.keyResolver().namesOthers()) {
-                rules.add(rule.name() + " (" + rule.source() + ")");
-            }
-        }
-        failure.rules().forEach((name, rule) -> {
-            if (rule.action() == Action.TARPIT && writtenByClients(rule.key())) {
-                rules.add("abuse-guard.failure.rules." + name);
-            }
-        });
-        for (String rule : rules) {
-            if (monitored) {
-                log.info(
-                        "Failure rule {} answers with the tarpit and is keyed only by what a client writes, and"
-                                + " abuse-guard.tarpit.then is reject: monitored now, but once enforced (by"
-                                + " configuration or a live-control switch) anyone who sends a user's name bans it,"
-                                + " and the owner's right password is held and refused for the ban's time. Set"
-                                + " abuse-guard.tarpit.then: pass before enforcing it.",
-                        rule);
-            } else {
-                log.warn(
-                        "Failure rule {} answers with the tarpit and is keyed only by what a client writes, and"
-                                + " abuse-guard.tarpit.then is reject: anyone who sends a user's name bans it, and the"
-                                + " owner's right password is held and refused for the ban's time. Set"
-                                + " abuse-guard.tarpit.then: pass, so the owner's answer comes after the delay.",
-                        rule);
-            }
-        }
-    }
-
-    /** Whether every part of a configured key is one a client writes for anyone: a body field, a query parameter. */
-    private static boolean writtenByClients(@Nullable String key) {
-        if (key == null || key.isBlank()) {
-            return false;
-        }
-        for (String part : key.split("\\+")) {
-            String spec = part.strip();
-            if (!(spec.startsWith("body:")
-                    || spec.startsWith("body-exact:")
-                    || spec.startsWith("query:")
-                    || spec.startsWith("mailbox:")
-                    || spec.equals("basic-user"))) {
-                return false;
-            }
-        }
-        return true;
+    /** The owner lock-out WARNs of the properties' and the annotations' failure rules, shared with the servlet filter. */
+    private void warnAboutOwnersLockedOut() {
+        io.github.abuseguard.internal.WeakenedProtection.warnAboutOwnersLockedOut(
+                properties,
+                annotatedRules(),
+                properties.section(TarpitSettings.class).then().strip().equalsIgnoreCase("pass"));
     }
 
     /**
