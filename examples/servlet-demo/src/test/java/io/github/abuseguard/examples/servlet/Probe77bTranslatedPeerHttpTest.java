@@ -1,6 +1,9 @@
 package io.github.abuseguard.examples.servlet;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.github.abuseguard.RouteTable;
+import io.github.abuseguard.config.InvalidSettingException;
 import io.github.abuseguard.servlet.AbuseGuardFilter;
 import io.github.abuseguard.servlet.SettingsFile;
 import jakarta.servlet.DispatcherType;
@@ -48,11 +51,16 @@ class Probe77bTranslatedPeerHttpTest {
     }
 
     private void start(Path dir) throws Exception {
+        start(dir, "allow-broad-trusted-proxies: true");
+    }
+
+    private void start(Path dir, String allowBroad) throws Exception {
         Path file = dir.resolve("abuse-guard.yml");
         Files.writeString(file, """
                 abuse-guard:
                   client:
                     trusted-proxies: ["64:ff9b::/96"]
+                    %s
                   ip-lists:
                     deny: ["203.0.113.0/24"]
                     allow: ["198.51.100.10"]
@@ -63,7 +71,7 @@ class Probe77bTranslatedPeerHttpTest {
                         limits:
                           - capacity: 3
                             period: 1m
-                """);
+                """.formatted(allowBroad));
         server = new Server();
         ServerConnector connector =
                 new ServerConnector(server, new ProxyConnectionFactory(), new HttpConnectionFactory());
@@ -105,6 +113,19 @@ class Probe77bTranslatedPeerHttpTest {
         }
     }
 
+    /** The fix: such a block spans public address space, and start-up says so, naming the property. */
+    @Test
+    void aWholeTranslationPrefixTrustedFailsStartUp(@TempDir Path dir) {
+        assertThatThrownBy(() -> start(dir, ""))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("abuse-guard.client.trusted-proxies[0]")
+                .hasMessageContaining("64:ff9b::/96");
+    }
+
+    /**
+     * Even where the operator insists ({@code allow-broad-trusted-proxies}), a translated client is trusted by its IPv4
+     * address, never by its written form inside the whole prefix.
+     */
     @Test
     void anInternetClientThroughTheTranslatorCannotNameItsOwnAddress(@TempDir Path dir) throws Exception {
         start(dir);
