@@ -408,6 +408,7 @@ public final class AbuseGuard implements AutoCloseable {
             if (decision.isAllow()) {
                 if (decision.isExempt()) {
                     if (order == null) {
+                        exemptAfter = i; // no guard after it is charged for the request either (review137 F4)
                         break;
                     }
                     // The guards after it in their own order are not asked, as if it broke off; those the plan
@@ -494,10 +495,12 @@ public final class AbuseGuard implements AutoCloseable {
             enforced = tarpitted;
             refusedBy = tarpittedBy;
         }
+        boolean chargedAfterRefusal = false;
         if (refusedBy >= 0
                 && neverReachesTheApplication(enforced.action())
                 && enforced.action() != Action.DECOY // spends what a real answer does, below
                 && spendsQuota(refusedBy, enforced)) {
+            chargedAfterRefusal = true;
             // The guards after the refusing one in their order are charged, not checked. Those the plan
             // asked before it (they read no body) give back what their check took first, then are charged as
             // the others: a check takes what a charge does not (a cap's tokens, a reservation, an in-flight
@@ -515,7 +518,8 @@ public final class AbuseGuard implements AutoCloseable {
                     refusedBy,
                     applying & after(refusedBy) & ~(askedFirst & ~replayed) & notPast(exemptAfter),
                     monitoredRoute,
-                    plan);
+                    plan,
+                    false);
             if (quota != null) {
                 enforced = quota;
             }
@@ -534,19 +538,21 @@ public final class AbuseGuard implements AutoCloseable {
                 publish(request, RISK, GuardEvent.Kind.WOULD_DENY, riskDenial, null);
             }
         }
-        if (enforced != null && enforced.action() == Action.DECOY) {
-            // A decoy stands for a real answer, so it spends what one does: every guard that let the request through
-            // gives back what its check took and is charged as a real answer is, and so is every guard not asked. A
-            // decoy that gave the tokens back told itself apart: its client never met the rate limit a real client
-            // meets, and a bucket shared with a route that reports it showed no token taken (review136 F1). Once that
-            // quota is spent, its denial (a throttle) answers, as it does a real client.
-            long charged =
-                    ((applying & ~asked & notPast(exemptAfter)) | passed) & ~(refusedBy < 0 ? 0 : 1L << refusedBy);
-            if (passed != 0) {
-                cancel(request, passed, plan);
-                passed = 0;
+        if (enforced != null && enforced.action() == Action.DECOY && !chargedAfterRefusal) {
+            // A decoy stands for a real answer, so it spends what one does: a guard that let the request through keeps
+            // what its check took where that is quota ({@link Guard#keepsChargeOfADecoy}), and every guard not asked
+            // is charged. A decoy that gave the tokens back told itself apart: its client never met the rate limit a
+            // real client meets, and a bucket shared with a route that reports it showed no token taken (review136
+            // F1). Once that quota is spent, its denial (a throttle) answers, as it does a real client. What only the
+            // application's work holds (a step's reservation, an in-flight slot) is given back, as for any refusal.
+            // A decoy answered by the charge of a refusal above has charged them already (review137 F5).
+            long charged = applying & ~asked & notPast(exemptAfter) & ~(refusedBy < 0 ? 0 : 1L << refusedBy);
+            long given = passed & ~keepingChargeOfADecoy(passed);
+            if (given != 0) {
+                cancel(request, given, plan);
             }
-            Decision quota = chargeAfter(request, -1, charged, monitoredRoute, plan);
+            passed = 0;
+            Decision quota = chargeAfter(request, -1, charged, monitoredRoute, plan, true);
             if (quota != null) {
                 enforced = quota;
             }
@@ -685,6 +691,24 @@ public final class AbuseGuard implements AutoCloseable {
         return monitoredRoute || mode == Mode.MONITOR || modeOf(slot, decision.rule()) == Mode.MONITOR;
     }
 
+    /** Of the slots {@code passed}, those whose guard keeps what its check took when a decoy answers. */
+    private long keepingChargeOfADecoy(long passed) {
+        long keeping = 0;
+        for (int i = 0; i < slots.length; i++) {
+            if ((passed & 1L << i) != 0) {
+                try {
+                    if (slots[i].guard.keepsChargeOfADecoy()) {
+                        keeping |= 1L << i;
+                    }
+                } catch (RuntimeException e) {
+                    slots[i].failures.warn(
+                            log, "Guard '" + slots[i].guard.name() + "' failed to say what a decoy costs", e);
+                }
+            }
+        }
+        return keeping;
+    }
+
     /** The slots up to {@code slot}, every slot for {@link Integer#MAX_VALUE}: a bit per slot. */
     private static long notPast(int slot) {
         return ~after(slot);
@@ -715,7 +739,12 @@ public final class AbuseGuard implements AutoCloseable {
      *     asked first that gave back what their check took
      */
     private @Nullable Decision chargeAfter(
-            GuardRequest request, int refusedBy, long applying, boolean monitoredRoute, @Nullable MethodPlan plan) {
+            GuardRequest request,
+            int refusedBy,
+            long applying,
+            boolean monitoredRoute,
+            @Nullable MethodPlan plan,
+            boolean decoyed) {
         for (int i = refusedBy + 1; i < slots.length; i++) {
             if ((applying & 1L << i) == 0) {
                 continue;
@@ -723,7 +752,8 @@ public final class AbuseGuard implements AutoCloseable {
             GuardSlot slot = slots[i];
             Decision decision;
             try {
-                decision = slot.charge(request, plan == null ? null : plan.rules[i]);
+                RuleGuard.Applying rules = plan == null ? null : plan.rules[i];
+                decision = decoyed ? slot.chargeDecoyed(request, rules) : slot.charge(request, rules);
             } catch (RuntimeException e) {
                 slot.failures.warn(log, "Guard '" + slot.guard.name() + "' failed to charge a refused request", e);
                 continue;
@@ -1910,6 +1940,12 @@ public final class AbuseGuard implements AutoCloseable {
 
         Decision charge(GuardRequest request, RuleGuard.@Nullable Applying applying) {
             return applying == null ? guard.charge(request) : ((RuleGuard<?>) guard).charge(request, applying);
+        }
+
+        Decision chargeDecoyed(GuardRequest request, RuleGuard.@Nullable Applying applying) {
+            return applying == null
+                    ? guard.chargeDecoyed(request)
+                    : ((RuleGuard<?>) guard).chargeDecoyed(request, applying);
         }
 
         void cancel(GuardRequest request, RuleGuard.@Nullable Applying applying) {

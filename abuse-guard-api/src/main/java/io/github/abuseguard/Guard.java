@@ -158,6 +158,17 @@ public interface Guard {
     }
 
     /**
+     * Whether what this guard's {@link #check} took stays spent when the engine answers a request this guard let pass
+     * with a decoy, which stands for a real answer: rate-limit tokens do (review136 F1, review137 F2: a decoy that gave
+     * them back was never throttled where a real client was). A guard that holds what only the application's work
+     * needs (a reservation of a session's step, an in-flight slot) answers {@code false} and is {@linkplain #cancel
+     * cancelled}, as for any refusal. The default is {@code false}.
+     */
+    default boolean keepsChargeOfADecoy() {
+        return false;
+    }
+
+    /**
      * Whether {@link #cancel} gives back exactly what this very request was charged, at most once, so the
      * engine may cancel the guard also after its own tag, log or monitored denial, which lets the request
      * go on holding what it took. Such a guard keeps checking its other rules past those denials (its
@@ -223,6 +234,16 @@ public interface Guard {
      */
     default Decision charge(GuardRequest request) {
         return Decision.allow();
+    }
+
+    /**
+     * Spends what a request answered with a decoy costs, where this guard was not asked before the decoy: a decoy
+     * stands for a real answer, so a guard that keeps a quota spends it as a real answer would, on keys naming others
+     * too (review137 F2: a limit keyed by a query parameter never met a decoyed client), and answers its own denial when
+     * none was left, which then replaces the decoy as it would answer a real client. The default is {@link #charge}.
+     */
+    default Decision chargeDecoyed(GuardRequest request) {
+        return charge(request);
     }
 
     /**

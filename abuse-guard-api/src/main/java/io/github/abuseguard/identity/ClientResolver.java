@@ -81,7 +81,7 @@ public final class ClientResolver {
         this.configuredNat64Prefixes =
                 builder.nat64Prefixes.stream().map(Nat64Prefix::toString).toList();
         this.writtenTrustedProxies = trustedProxies.stream()
-                .filter(range -> range.spansPublicSpace(nat64Prefixes) == null)
+                .filter(range -> !range.spansPublicSpace() && !range.holdsTranslatedClients(nat64Prefixes))
                 .toList();
     }
 

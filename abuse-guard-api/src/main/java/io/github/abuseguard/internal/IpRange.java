@@ -254,12 +254,36 @@ public final class IpRange {
         if (network.length == 16) {
             for (Nat64Prefix translation : translations) {
                 int bits = translation.ipv4BitsFixedBy(network, prefixLength);
-                if (bits >= 0 && bits < NARROWEST_BROAD_IPV4_PREFIX) {
+                // a block wider than an operator's own prefix (fc00::/7 around fd00:64::/96) is its network, not the
+                // translator's clients: the resolver never matches a translated peer's written form against it
+                // (review137 F6); a well-known prefix is no one's network
+                if (bits >= 0
+                        && bits < NARROWEST_BROAD_IPV4_PREFIX
+                        && (prefixLength >= translation.length()
+                                || Nat64Prefix.WELL_KNOWN_PREFIXES.contains(translation))) {
                     return translation.toString();
                 }
             }
         }
         return null;
+    }
+
+    /**
+     * Whether this IPv6 block holds a whole translation prefix of {@code translations}, or an IPv4 /7 or wider of one:
+     * the resolver never trusts a translated peer by its written form in such a block (probe77b F1), whether or not
+     * start-up took it ({@link #spansPublicSpace(List)}: an operator's {@code fc00::/7} around its own prefix starts).
+     */
+    public boolean holdsTranslatedClients(List<Nat64Prefix> translations) {
+        if (network.length != 16) {
+            return false;
+        }
+        for (Nat64Prefix translation : translations) {
+            int bits = translation.ipv4BitsFixedBy(network, prefixLength);
+            if (bits >= 0 && bits < NARROWEST_BROAD_IPV4_PREFIX) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

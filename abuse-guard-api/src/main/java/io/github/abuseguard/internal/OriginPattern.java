@@ -61,7 +61,9 @@ public final class OriginPattern {
             throw new IllegalArgumentException("'" + pattern + "' allows every origin under the top-level domain ."
                     + host + ": write your own hosts, or a wildcard under a domain of your own");
         }
-        if (wildcard && SiteNames.isPublicSuffix(host)) {
+        if (wildcard
+                && host.indexOf('.') > 0
+                && SiteNames.isPublicSuffix(host)) { // *.localhost is private (review137 F11)
             // probe46d F2: allowed, since an app may serve every shop of a platform, but rarely meant
             log.warn(
                     "'{}' allows every origin under {}, where anyone can register a page of their own: list your own"

@@ -438,8 +438,7 @@ public final class SettingsBinder {
                     throw new InvalidSettingException(
                             fullKey.substring(0, ends.get(i)),
                             tokens.get(i + 1).startsWith("[")
-                                    ? "takes one value, but a list was given (" + fullKey + "): write the items in one"
-                                            + " value, joined by commas, such as " + token + ": " + joinedExample(token)
+                                    ? "takes one value, but a list was given (" + fullKey + ")" + joinedHint(token)
                                     : "takes one value, not nested properties (" + fullKey + ")");
                 }
                 Object next = property.get(fullKey, target);
@@ -529,9 +528,20 @@ public final class SettingsBinder {
         return "";
     }
 
-    /** An example of a list property's items in one value (user74 F3: {@code statuses: [401, 403]} was refused bare). */
-    private static String joinedExample(String token) {
-        return token.equalsIgnoreCase("statuses") ? "401,403" : "first,second";
+    /**
+     * How a list's items are written in the one value a property takes, where it reads several (user74 F3: {@code
+     * statuses: [401, 403]} was refused bare): statuses joined by commas, a key's parts by {@code +} (review137 F9: the
+     * comma hint, followed, failed again); nothing for a property that takes one item.
+     */
+    private static String joinedHint(String token) {
+        String name = token.toLowerCase(Locale.ROOT);
+        if (name.equals("statuses") || name.equals("refund-statuses") || name.equals("refundstatuses")) {
+            return ": write the statuses in one value, joined by commas, such as " + token + ": 401,403";
+        }
+        if (name.equals("key") || name.equals("distinct")) {
+            return ": join a key's parts with +, such as " + token + ": ip+body:/username";
+        }
+        return "";
     }
 
     /**

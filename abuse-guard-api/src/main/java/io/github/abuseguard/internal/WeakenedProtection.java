@@ -1,6 +1,5 @@
 package io.github.abuseguard.internal;
 
-import io.github.abuseguard.Action;
 import io.github.abuseguard.GuardRule;
 import io.github.abuseguard.Mode;
 import io.github.abuseguard.PathPattern;
@@ -10,8 +9,6 @@ import io.github.abuseguard.config.GuardSettings;
 import io.github.abuseguard.config.RuleScopeSettings;
 import io.github.abuseguard.config.SettingsSection;
 import io.github.abuseguard.discovery.InventorySettings;
-import io.github.abuseguard.failure.FailureRule;
-import io.github.abuseguard.failure.FailureSettings;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
@@ -87,91 +84,13 @@ public final class WeakenedProtection {
     }
 
     /**
-     * A failure rule keyed only by what a client writes (a user name, an e-mail address) that refuses once it bans: anyone
-     * who sends a user's name bans it, and its owner's right password is refused for the ban's time (user73 F2: README's
-     * {@code login-per-username}, copied without {@code tarpit.then: pass}, refused the owner 403 after five strangers'
-     * wrong passwords; user74 F2: with the default {@code throttle}, 429 at once; user74 F1: the plain servlet filter
-     * said nothing of either). A WARN per rule; an INFO line of what enforcing would do where the failure guard or the
-     * engine is monitored, since a live-control switch to enforce says nothing at run time (review135 F4). A tarpit
-     * that passes the request on after its delay ({@code tarpitPasses}) and an action that passes it on are quiet.
-     *
-     * @param annotated rules declared other than by the properties, by the section of their guard
-     * @param tarpitPasses whether {@code abuse-guard.tarpit.then} is {@code pass}
+     * Whether every path of a rule (for its {@code methods}, all where none) is covered by one of {@code markers} (route
+     * patterns such as {@code routes.monitor}'s, or method-qualified markers): the rule then applies to none of its
+     * requests as written.
      */
-    public static void warnAboutOwnersLockedOut(
-            AbuseGuardSettings settings,
-            Map<String, ? extends List<? extends GuardRule>> annotated,
-            boolean tarpitPasses) {
-        FailureSettings failure = settings.section(FailureSettings.class);
-        if (!settings.engine().enabled() || !failure.enabled()) {
-            return;
-        }
-        boolean monitored = failure.mode() == Mode.MONITOR || settings.engine().mode() == Mode.MONITOR;
-        List<? extends GuardRule> declaredRules = annotated.get(FAILURE_SECTION);
-        for (GuardRule rule : declaredRules == null ? List.<GuardRule>of() : declaredRules) {
-            if (rule instanceof FailureRule declared
-                    && locksOwnersOut(declared.action(), tarpitPasses)
-                    && declared.keyResolver().namesOthers()) {
-                warnOfOwnersLockedOut(rule.name() + " (" + rule.source() + ")", declared.action(), monitored);
-            }
-        }
-        failure.rules().forEach((name, rule) -> {
-            if (rule != null && locksOwnersOut(rule.action(), tarpitPasses) && writtenByClients(rule.key())) {
-                warnOfOwnersLockedOut(
-                        AbuseGuardSettings.PREFIX + "." + FAILURE_SECTION + ".rules." + name, rule.action(), monitored);
-            }
-        });
-    }
-
-    private static final String FAILURE_SECTION = "failure";
-
-    /** Whether a ban answered with {@code action} refuses its key's every request, the owner's right password too. */
-    private static boolean locksOwnersOut(Action action, boolean tarpitPasses) {
-        return action == Action.TARPIT ? !tarpitPasses : !action.passesRequestOn();
-    }
-
-    private static void warnOfOwnersLockedOut(String rule, Action action, boolean monitored) {
-        String refused = action == Action.TARPIT
-                ? "answers with the tarpit and abuse-guard.tarpit.then is reject"
-                : "answers a ban with " + action.name().toLowerCase(java.util.Locale.ROOT);
-        String fix = (action == Action.TARPIT ? "set" : "answer with action: tarpit and set")
-                + " abuse-guard.tarpit.then: pass (the owner's answer then comes after the delay), or key the rule by"
-                + " the address too (ip+body:/username)";
-        if (monitored) {
-            log.info(
-                    "Failure rule {} is keyed only by what a client writes and {}: monitored now, but once enforced"
-                            + " (by configuration or a live-control switch) anyone who sends a user's name bans it,"
-                            + " and the owner's right password is refused for the ban's time. Before enforcing it, {}.",
-                    rule,
-                    refused,
-                    fix);
-        } else {
-            log.warn(
-                    "Failure rule {} is keyed only by what a client writes and {}: anyone who sends a user's name"
-                            + " bans it, and the owner's right password is refused for the ban's time. To keep the"
-                            + " owner in, {}.",
-                    rule,
-                    refused,
-                    fix);
-        }
-    }
-
-    /** Whether every part of a configured key is one a client writes for anyone: a body field, a query parameter. */
-    private static boolean writtenByClients(@Nullable String key) {
-        if (key == null || key.isBlank()) {
-            return false;
-        }
-        for (String part : key.split("\\+")) {
-            String spec = part.strip();
-            if (!(spec.startsWith("body:")
-                    || spec.startsWith("body-exact:")
-                    || spec.startsWith("query:")
-                    || spec.startsWith("mailbox:")
-                    || spec.equals("basic-user"))) {
-                return false;
-            }
-        }
-        return true;
+    public static boolean everyPathCovered(
+            List<String> markers, @Nullable List<String> paths, @Nullable Collection<String> methods) {
+        return coveringPatterns(markers, paths, methods) != null;
     }
 
     /**

@@ -150,12 +150,12 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
 
     @Override
     public Decision check(GuardRequest request) {
-        return consume(request, false, eachRuleMatched());
+        return consume(request, false, false, eachRuleMatched());
     }
 
     @Override
     protected Decision check(GuardRequest request, Applying applying) {
-        return consume(request, false, applying);
+        return consume(request, false, false, applying);
     }
 
     /**
@@ -226,20 +226,35 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
      */
     @Override
     public Decision charge(GuardRequest request) {
-        return consume(request, true, eachRuleMatched());
+        return consume(request, true, false, eachRuleMatched());
     }
 
     @Override
     protected Decision charge(GuardRequest request, Applying applying) {
-        return consume(request, true, applying);
+        return consume(request, true, false, applying);
     }
 
-    private Decision consume(GuardRequest request, boolean charging, Applying applying) {
+    /**
+     * A decoyed request spends its tokens as a real answer would, on keys naming others too (review137 F2); not the
+     * caps, which count what reaches the application and report nothing.
+     */
+    @Override
+    public Decision chargeDecoyed(GuardRequest request) {
+        return consume(request, true, true, eachRuleMatched());
+    }
+
+    @Override
+    protected Decision chargeDecoyed(GuardRequest request, Applying applying) {
+        return consume(request, true, true, applying);
+    }
+
+    private Decision consume(GuardRequest request, boolean charging, boolean answered, Applying applying) {
         ResponseHints hints = null;
         Decision passedOn = null;
         BitSet paid = null; // kept only once a rule's denial passes the request on
         boolean silent = mayDecoy(request, applying);
         boolean tarpitted = false; // by an enforced rule: the request may yet go on, so the rules after it are asked
+        boolean decoyed = false; // by an enforced rule: answered as if served, so the rules after it are charged
         for (int n = 0; n < order.length; n++) {
             int i = order[n];
             RuleBuckets entry = rules[i];
@@ -263,7 +278,7 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
                 // an `ip` rule's is, not as a stranger's
                 boolean othersQuota = rule.keyResolver().namesOthers()
                         && !RuleKeys.standsFor(key, request.client().key());
-                if (charging && othersQuota) {
+                if (charging && othersQuota && !answered) {
                     // A refused request's key names someone else (a mailbox, a user name it typed): charging it would
                     // let anyone spend a victim's quota with requests that never go through (probe57a F8:
                     // `@mailinator.com:victim@gmail.com`, refused as disposable, spent the victim's sign-ups). The
@@ -297,12 +312,28 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
                 if (paid == null) {
                     paid = paidBefore(applying, request, n);
                 }
-                if (!tarpitted) {
+                if (!tarpitted && !decoyed) {
                     // a tarpit holds the request, where an earlier tag, log or monitored rule let it pass (review94
                     // F1: a monitored tarpit kept the place, and the request went through)
                     passedOn = denial;
                     tarpitted = true;
                 }
+                continue;
+            }
+            if (!charging
+                    && !entry.global
+                    && !refusesForNeighbours(rule)
+                    && denial.action() == Action.DECOY
+                    && !monitored.test(rule.name())) {
+                // review137 F1: a decoy stands for a real answer, which the rules after it charge too (a bucket they
+                // share with a route that reports it must show the token taken); one of them that refuses answers
+                // instead, as it would a real client. What the rules took stays spent: the engine cancels no guard
+                // for its own refusal.
+                if (paid == null) {
+                    paid = paidBefore(applying, request, n);
+                }
+                passedOn = denial;
+                decoyed = true;
                 continue;
             }
             if (!denial.action().passesRequestOn() && !monitored.test(rule.name())) {
@@ -397,6 +428,12 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
                 rules[i].buckets.refund(key(rule, request), rule.cost());
             }
         }
+    }
+
+    /** A decoy stands for a real answer, which spends the tokens: they stay spent. */
+    @Override
+    public boolean keepsChargeOfADecoy() {
+        return true;
     }
 
     /** Its tokens are given back exactly, also after its own tag, log or monitored denial. */

@@ -57,6 +57,14 @@ final class RouteScrapeWatch {
      * games at 25 a second; counted together they are eighteen).
      */
     static final int MIN_CONTRIBUTORS = 10;
+
+    /**
+     * The most contributors one client site (an IPv6 /48 of many client keys) counts as, however many client shares of
+     * fresh resources its keys find: a third of {@link #MIN_CONTRIBUTORS}, so that no one subscriber, nor two, puts the
+     * route under scrape for everyone (probe78a F1: one /48 whose /64s had proved beforehand read on within its budget
+     * and counted as 12 contributors, and every reader was held to the mode's bound). Four heavy /48s still start it.
+     */
+    static final int MAX_SITE_CONTRIBUTIONS = 3;
     /**
      * Windows per long window: {@code MIN_CONTRIBUTORS} clients that each found half a client's share of fresh
      * resources ({@code min-distinct / MIN_CLIENTS / 2}) within one window, in this long window and the last together, also make
@@ -340,13 +348,17 @@ final class RouteScrapeWatch {
             heavyContributors.note(site);
             contributedLong(epoch, site);
         }
-        if (ofManyKeys && found > share && (found - 1) % share == 0) {
+        if (ofManyKeys && found > share && (found - 1) % share == 0 && (found - 1) / share < MAX_SITE_CONTRIBUTIONS) {
             // A site of many client keys that found more than one client's share is as many contributors as
             // shares: an IPv6 /48 whose /64s each read their bound (probe47b F1: nine /48s found 890 fresh games a
-            // window, ~81 a second, as nine contributors, one short of a mode). An address is one client.
+            // window, ~81 a second, as nine contributors, one short of a mode). An address is one client. At most
+            // MAX_SITE_CONTRIBUTIONS: one /48 is never the crowd a mode needs (probe78a F1).
             contributed(epoch, site + '#' + (found - 1) / share);
         }
-        if (ofManyKeys && found > share && (found - heavy) % share == 0) {
+        if (ofManyKeys
+                && found > share
+                && (found - heavy) % share == 0
+                && (found - heavy) / share < MAX_SITE_CONTRIBUTIONS) {
             // over the long windows, each further share counts once half of it is found, as the first does
             // (review72 F2: one game past a share made a /48 two heavy readers)
             contributedLong(epoch, site + '#' + (found - heavy) / share);
@@ -359,9 +371,12 @@ final class RouteScrapeWatch {
     }
 
     private void enter(long nowMillis, boolean byLongWindows) {
+        ModeRead read = mode.get();
+        if (read.under() || !mode.compareAndSet(read, new ModeRead(true, nowMillis))) {
+            return; // another thread of this instance started it a moment ago: one start, one WARN (probe78a F2)
+        }
         modes.ban(rule, settings.duration());
         modes.ban(limitKey, settings.duration().multipliedBy(MAX_DURATIONS - 1));
-        mode.set(new ModeRead(true, nowMillis));
         LOG.warn(
                 "abuse-guard: volume rule '{}' put its routes under scrape for {} ({}): clients without another"
                         + " activity are refused ({}), and so are those past {} distinct resources",
@@ -510,11 +525,19 @@ final class RouteScrapeWatch {
         boolean byWindowPair = counts.get(CONTRIBUTORS + epoch) >= MIN_CONTRIBUTORS;
         if (byWindowPair
                 || longCounts.get(LONG_CONTRIBUTORS + Math.floorDiv(epoch, LONG_WINDOWS)) >= MIN_CONTRIBUTORS) {
-            if (!isUnderScrape(nowMillis)) {
+            if (isUnderScrape(nowMillis)) {
+                extend(epoch, nowMillis, !byWindowPair);
+            } else if (modes.isBanned(rule)) {
+                // another instance started it since this one last read it (probe78a F2: each instance, and racing
+                // threads, logged a start of one mode): told once, as found, and extended as by a crowd
+                ModeRead read = mode.get();
+                if (!read.under() && mode.compareAndSet(read, new ModeRead(true, nowMillis))) {
+                    LOG.info("abuse-guard: volume rule '{}' has its routes under scrape (started elsewhere)", rule);
+                }
+                extend(epoch, nowMillis, !byWindowPair);
+            } else {
                 extendedEpoch.set(epoch);
                 enter(nowMillis, !byWindowPair);
-            } else {
-                extend(epoch, nowMillis, !byWindowPair);
             }
         }
     }

@@ -45,7 +45,7 @@ final class FilterAssembly {
     static void warnOfWeakenedProtection(AbuseGuardSettings settings) {
         WeakenedProtection.warn(settings);
         if (settings.engine().enabled()) {
-            WeakenedProtection.warnAboutOwnersLockedOut(
+            io.github.abuseguard.failure.OwnerLockOuts.warnAboutOwnersLockedOut(
                     settings,
                     Map.of(),
                     settings.section(TarpitSettings.class).then().strip().equalsIgnoreCase("pass"));

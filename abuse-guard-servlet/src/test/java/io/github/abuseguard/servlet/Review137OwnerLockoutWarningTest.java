@@ -1,0 +1,77 @@
+package io.github.abuseguard.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.abuseguard.config.AbuseGuardSettings;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** review137: {@code WeakenedProtection.warnAboutOwnersLockedOut} as the servlet filter now runs it (1a489b55). */
+class Review137OwnerLockoutWarningTest {
+
+    private static String startUp(Map<String, String> properties) {
+        AbuseGuardSettings settings = AbuseGuardSettings.bind(properties);
+        PrintStream original = System.err;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        try {
+            System.setErr(new PrintStream(printed, true, StandardCharsets.UTF_8));
+            AbuseGuardFilter.fromSettings(settings).destroy();
+        } finally {
+            System.setErr(original);
+        }
+        return printed.toString(StandardCharsets.UTF_8);
+    }
+
+    private static List<String> lockOutWarnings(String printed) {
+        return printed.lines()
+                .filter(line -> line.contains(" WARN ") && line.contains("keyed only by what a client writes"))
+                .toList();
+    }
+
+    private static Map<String, String> perUserName(String key) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        String rule = "abuse-guard.failure.rules.login-per-username.";
+        properties.put(rule + "paths", "/api/login");
+        properties.put(rule + "methods", "POST");
+        properties.put(rule + "statuses", "401");
+        properties.put(rule + "key", key);
+        properties.put(rule + "max-retry", "5");
+        return properties;
+    }
+
+    /** Held: the address joined to the name is quiet. */
+    @Test
+    void aRuleKeyedByTheAddressAndTheNameIsQuiet() {
+        assertThat(lockOutWarnings(startUp(perUserName("ip+body:/username")))).isEmpty();
+        assertThat(lockOutWarnings(startUp(perUserName("body:/username")))).hasSize(1);
+    }
+
+    /**
+     * F7: key kinds parse in any case ({@code KeyResolver.parse} lower-cases them), but the WARN's own reading of the
+     * key ({@code writtenByClients}) is case-sensitive: {@code Body:/username} bans the owner as {@code body:} does,
+     * and says nothing.
+     */
+    @Test
+    void aKeyKindWrittenInCapitalsWarnsAsItsLowerCaseSpellingDoes() {
+        assertThat(lockOutWarnings(startUp(perUserName("Body:/username"))))
+                .as("key Body:/username")
+                .hasSize(1);
+    }
+
+    /**
+     * F8: the rule's only path is under {@code abuse-guard.routes.monitor}: the start-up says both that the rule "only
+     * reports what it would deny" and, as a WARN, that anyone bans the owner's name and the owner is refused. On a
+     * monitored route nothing is refused; the monitored form (INFO) is the one that fits, as for a monitored guard.
+     */
+    @Test
+    void aRuleOnAMonitoredRouteIsNotWarnedAsRefusingTheOwner() {
+        Map<String, String> properties = perUserName("body:/username");
+        properties.put("abuse-guard.routes.monitor", "/api/login");
+        assertThat(lockOutWarnings(startUp(properties))).as("WARN lines").isEmpty();
+    }
+}
