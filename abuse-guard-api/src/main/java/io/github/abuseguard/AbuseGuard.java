@@ -546,13 +546,20 @@ public final class AbuseGuard implements AutoCloseable {
             // F1). Once that quota is spent, its denial (a throttle) answers, as it does a real client. What only the
             // application's work holds (a step's reservation, an in-flight slot) is given back, as for any refusal.
             // A decoy answered by the charge of a refusal above has charged them already (review137 F5).
-            long charged = applying & ~asked & notPast(exemptAfter) & ~(refusedBy < 0 ? 0 : 1L << refusedBy);
-            long given = passed & ~keepingChargeOfADecoy(passed);
+            //
+            // A decoy of a refusal that is evidence about what the client sent ({@link Guard#refusalSpendsQuota}: a
+            // throw-away address) spends the client's own quota only, as that refusal does: a key naming someone
+            // else (the mailbox of `@mailinator.com:victim@gmail.com`) must not be spent by requests the application
+            // never sees (probe57a F8), so every guard that let it through gives back what it took and is charged.
+            long notAsked = applying & ~asked & notPast(exemptAfter) & ~(refusedBy < 0 ? 0 : 1L << refusedBy);
+            boolean evidence = refusedBy >= 0 && spendsQuota(refusedBy, enforced);
+            long given = evidence ? passed : passed & ~keepingChargeOfADecoy(passed);
             if (given != 0) {
                 cancel(request, given, plan);
             }
+            long charged = evidence ? notAsked | given : notAsked;
             passed = 0;
-            Decision quota = chargeAfter(request, -1, charged, monitoredRoute, plan, true);
+            Decision quota = chargeAfter(request, -1, charged, monitoredRoute, plan, !evidence);
             if (quota != null) {
                 enforced = quota;
             }

@@ -81,6 +81,43 @@ class RefusedAddressSpendsQuotaTest {
                 .isFalse();
     }
 
+    /**
+     * The same under {@code response: decoy}, whichever guard is asked first: a decoy stands for a real answer, but a
+     * decoy of a throw-away address must not spend the quota of the mailbox the address names either (this stop's
+     * decoy fix, review136 F1, had let the rate limit keep what its check took on a victim's mailbox key).
+     */
+    @Test
+    void aDecoyedAddressDoesNotSpendTheQuotaOfTheMailboxItNames() {
+        for (boolean limitFirst : new boolean[] {true, false}) {
+            RateLimitGuard perMailbox = RateLimitGuard.builder()
+                    .rule(RateLimitRule.builder("per-mailbox")
+                            .path("/api/accounts")
+                            .key("body:/email")
+                            .limit(Limit.of(2, Duration.ofHours(1)))
+                            .build())
+                    .build();
+            DisposableEmailGuard decoying = DisposableEmailGuard.of(
+                    DisposableDomains.bundled(),
+                    List.of(EmailRule.builder("sign-up")
+                            .path("/api/accounts")
+                            .response(EmailRule.Response.DECOY, 0)
+                            .build()));
+            AbuseGuard engine = limitFirst
+                    ? AbuseGuard.builder().guard(perMailbox).guard(decoying).build()
+                    : AbuseGuard.builder().guard(decoying).guard(perMailbox).build();
+            String victim = "victim" + (limitFirst ? 1 : 2) + "@gmail.com";
+            for (int i = 0; i < 5; i++) {
+                Evaluation decoyed = signUp(engine, "203.0.113." + (10 + i), "@mailinator.com:" + victim);
+                assertThat(decoyed.decision().action()).isEqualTo(io.github.abuseguard.Action.DECOY);
+            }
+            assertThat(signUp(engine, "198.51.100.9", victim).isDenied())
+                    .as(
+                            "the victim signs up (limit asked first: %s): the decoys were not charged to their mailbox",
+                            limitFirst)
+                    .isFalse();
+        }
+    }
+
     @Test
     void afterTheQuotaIsSpentADisposableAddressGets429LikeAnyOther() {
         AbuseGuard engine = engine();

@@ -45,7 +45,7 @@ final class FilterAssembly {
     static void warnOfWeakenedProtection(AbuseGuardSettings settings) {
         WeakenedProtection.warn(settings);
         if (settings.engine().enabled()) {
-            io.github.abuseguard.failure.OwnerLockOuts.warnAboutOwnersLockedOut(
+            io.github.abuseguard.failure.internal.OwnerLockOuts.warnAboutOwnersLockedOut(
                     settings,
                     Map.of(),
                     settings.section(TarpitSettings.class).then().strip().equalsIgnoreCase("pass"));

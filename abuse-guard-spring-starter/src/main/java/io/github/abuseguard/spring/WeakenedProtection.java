@@ -108,7 +108,7 @@ final class WeakenedProtection implements SmartInitializingSingleton, BeanClassL
 
     /** The owner lock-out WARNs of the properties' and the annotations' failure rules, shared with the servlet filter. */
     private void warnAboutOwnersLockedOut() {
-        io.github.abuseguard.failure.OwnerLockOuts.warnAboutOwnersLockedOut(
+        io.github.abuseguard.failure.internal.OwnerLockOuts.warnAboutOwnersLockedOut(
                 properties,
                 annotatedRules(),
                 properties.section(TarpitSettings.class).then().strip().equalsIgnoreCase("pass"));

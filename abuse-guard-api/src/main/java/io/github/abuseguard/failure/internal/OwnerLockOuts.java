@@ -1,10 +1,12 @@
-package io.github.abuseguard.failure;
+package io.github.abuseguard.failure.internal;
 
 import io.github.abuseguard.Action;
 import io.github.abuseguard.GuardRule;
 import io.github.abuseguard.Mode;
 import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.config.EngineSettings;
+import io.github.abuseguard.failure.FailureRule;
+import io.github.abuseguard.failure.FailureSettings;
 import io.github.abuseguard.internal.WeakenedProtection;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The start-up warning of failure rules that lock owners out, shared by the plain servlet filter and the Spring Boot
- * starter so that both say the same (user74 F1). For those hosts; an application has no use for it.
+ * starter so that both say the same (user74 F1). Not part of the public API.
  */
 public final class OwnerLockOuts {
 
