@@ -518,8 +518,7 @@ public final class AbuseGuard implements AutoCloseable {
                     refusedBy,
                     applying & after(refusedBy) & ~(askedFirst & ~replayed) & notPast(exemptAfter),
                     monitoredRoute,
-                    plan,
-                    false);
+                    plan);
             if (quota != null) {
                 enforced = quota;
             }
@@ -539,27 +538,27 @@ public final class AbuseGuard implements AutoCloseable {
             }
         }
         if (enforced != null && enforced.action() == Action.DECOY && !chargedAfterRefusal) {
-            // A decoy stands for a real answer, so it spends what one does: a guard that let the request through keeps
-            // what its check took where that is quota ({@link Guard#keepsChargeOfADecoy}), and every guard not asked
-            // is charged. A decoy that gave the tokens back told itself apart: its client never met the rate limit a
-            // real client meets, and a bucket shared with a route that reports it showed no token taken (review136
-            // F1). Once that quota is spent, its denial (a throttle) answers, as it does a real client. What only the
-            // application's work holds (a step's reservation, an in-flight slot) is given back, as for any refusal.
-            // A decoy answered by the charge of a refusal above has charged them already (review137 F5).
+            // A decoy stands for a real answer, so it spends what one does of the client's own quota: a guard that let
+            // the request through keeps that and gives the rest back ({@link Guard#decoyed}: a cap's tokens, a key
+            // naming someone else, a step's reservation, an in-flight slot), and every guard not asked is charged. A
+            // decoy that gave the tokens back told itself apart: its client never met the rate limit a real client
+            // meets, and a bucket shared with a route that reports it showed no token taken (review136 F1). Once that
+            // quota is spent, its denial (a throttle) answers, as it does a real client. A decoy answered by the
+            // charge of a refusal above has charged them already (review137 F5).
             //
             // A decoy of a refusal that is evidence about what the client sent ({@link Guard#refusalSpendsQuota}: a
-            // throw-away address) spends the client's own quota only, as that refusal does: a key naming someone
-            // else (the mailbox of `@mailinator.com:victim@gmail.com`) must not be spent by requests the application
-            // never sees (probe57a F8), so every guard that let it through gives back what it took and is charged.
-            long notAsked = applying & ~asked & notPast(exemptAfter) & ~(refusedBy < 0 ? 0 : 1L << refusedBy);
-            boolean evidence = refusedBy >= 0 && spendsQuota(refusedBy, enforced);
-            long given = evidence ? passed : passed & ~keepingChargeOfADecoy(passed);
-            if (given != 0) {
-                cancel(request, given, plan);
+            // throw-away address) is that refusal's answer: every guard that let it through gives back what it took
+            // and is charged, as for the refusal, so that a key naming someone else (the mailbox of
+            // `@mailinator.com:victim@gmail.com`) is never spent by it (probe57a F8).
+            long charged = applying & ~asked & notPast(exemptAfter) & ~(refusedBy < 0 ? 0 : 1L << refusedBy);
+            if (refusedBy >= 0 && spendsQuota(refusedBy, enforced)) {
+                cancel(request, passed, plan);
+                charged |= passed;
+            } else {
+                decoyed(request, passed, plan);
             }
-            long charged = evidence ? notAsked | given : notAsked;
             passed = 0;
-            Decision quota = chargeAfter(request, -1, charged, monitoredRoute, plan, !evidence);
+            Decision quota = chargeAfter(request, -1, charged, monitoredRoute, plan);
             if (quota != null) {
                 enforced = quota;
             }
@@ -698,24 +697,6 @@ public final class AbuseGuard implements AutoCloseable {
         return monitoredRoute || mode == Mode.MONITOR || modeOf(slot, decision.rule()) == Mode.MONITOR;
     }
 
-    /** Of the slots {@code passed}, those whose guard keeps what its check took when a decoy answers. */
-    private long keepingChargeOfADecoy(long passed) {
-        long keeping = 0;
-        for (int i = 0; i < slots.length; i++) {
-            if ((passed & 1L << i) != 0) {
-                try {
-                    if (slots[i].guard.keepsChargeOfADecoy()) {
-                        keeping |= 1L << i;
-                    }
-                } catch (RuntimeException e) {
-                    slots[i].failures.warn(
-                            log, "Guard '" + slots[i].guard.name() + "' failed to say what a decoy costs", e);
-                }
-            }
-        }
-        return keeping;
-    }
-
     /** The slots up to {@code slot}, every slot for {@link Integer#MAX_VALUE}: a bit per slot. */
     private static long notPast(int slot) {
         return ~after(slot);
@@ -746,12 +727,7 @@ public final class AbuseGuard implements AutoCloseable {
      *     asked first that gave back what their check took
      */
     private @Nullable Decision chargeAfter(
-            GuardRequest request,
-            int refusedBy,
-            long applying,
-            boolean monitoredRoute,
-            @Nullable MethodPlan plan,
-            boolean decoyed) {
+            GuardRequest request, int refusedBy, long applying, boolean monitoredRoute, @Nullable MethodPlan plan) {
         for (int i = refusedBy + 1; i < slots.length; i++) {
             if ((applying & 1L << i) == 0) {
                 continue;
@@ -759,8 +735,7 @@ public final class AbuseGuard implements AutoCloseable {
             GuardSlot slot = slots[i];
             Decision decision;
             try {
-                RuleGuard.Applying rules = plan == null ? null : plan.rules[i];
-                decision = decoyed ? slot.chargeDecoyed(request, rules) : slot.charge(request, rules);
+                decision = slot.charge(request, plan == null ? null : plan.rules[i]);
             } catch (RuntimeException e) {
                 slot.failures.warn(log, "Guard '" + slot.guard.name() + "' failed to charge a refused request", e);
                 continue;
@@ -781,6 +756,20 @@ public final class AbuseGuard implements AutoCloseable {
             return decision;
         }
         return null;
+    }
+
+    /** Tells the guards that passed a request answered with a decoy ({@link Guard#decoyed}), failures contained. */
+    private void decoyed(GuardRequest request, long passed, @Nullable MethodPlan plan) {
+        for (int i = 0; i < slots.length; i++) {
+            if ((passed & 1L << i) != 0) {
+                try {
+                    slots[i].decoyed(request, plan == null ? null : plan.rules[i]);
+                } catch (RuntimeException e) {
+                    slots[i].failures.warn(
+                            log, "Guard '" + slots[i].guard.name() + "' failed to hear of a decoyed request", e);
+                }
+            }
+        }
     }
 
     /**
@@ -1949,10 +1938,12 @@ public final class AbuseGuard implements AutoCloseable {
             return applying == null ? guard.charge(request) : ((RuleGuard<?>) guard).charge(request, applying);
         }
 
-        Decision chargeDecoyed(GuardRequest request, RuleGuard.@Nullable Applying applying) {
-            return applying == null
-                    ? guard.chargeDecoyed(request)
-                    : ((RuleGuard<?>) guard).chargeDecoyed(request, applying);
+        void decoyed(GuardRequest request, RuleGuard.@Nullable Applying applying) {
+            if (applying == null) {
+                guard.decoyed(request);
+            } else {
+                ((RuleGuard<?>) guard).decoyed(request, applying);
+            }
         }
 
         void cancel(GuardRequest request, RuleGuard.@Nullable Applying applying) {

@@ -158,14 +158,17 @@ public interface Guard {
     }
 
     /**
-     * Whether what this guard's {@link #check} took stays spent when the engine answers a request this guard let pass
-     * with a decoy, which stands for a real answer: rate-limit tokens do (review136 F1, review137 F2: a decoy that gave
-     * them back was never throttled where a real client was). A guard that holds what only the application's work
-     * needs (a reservation of a session's step, an in-flight slot) answers {@code false} and is {@linkplain #cancel
-     * cancelled}, as for any refusal. The default is {@code false}.
+     * Hears that the engine answered a request this guard let pass with a decoy, which stands for a real answer: what a
+     * real answer spends of the client's own quota stays spent (review136 F1, review137 F2: a decoy that gave the
+     * rate-limit tokens back was never throttled where a real client was); what only the application's work holds (a
+     * reservation of a session's step, an in-flight slot), a site-wide cap's tokens and what was spent on a key naming
+     * someone else (a user name, a mailbox the request typed: review138 F1, F2) are given back, as for a refusal. Not
+     * called for a decoy of a refusal that is evidence about what the client sent ({@link #refusalSpendsQuota}): the
+     * guard is then {@linkplain #cancel cancelled} and {@linkplain #charge charged}, as for that refusal. The default
+     * gives everything back ({@link #cancel}).
      */
-    default boolean keepsChargeOfADecoy() {
-        return false;
+    default void decoyed(GuardRequest request) {
+        cancel(request);
     }
 
     /**
@@ -234,16 +237,6 @@ public interface Guard {
      */
     default Decision charge(GuardRequest request) {
         return Decision.allow();
-    }
-
-    /**
-     * Spends what a request answered with a decoy costs, where this guard was not asked before the decoy: a decoy
-     * stands for a real answer, so a guard that keeps a quota spends it as a real answer would, on keys naming others
-     * too (review137 F2: a limit keyed by a query parameter never met a decoyed client), and answers its own denial when
-     * none was left, which then replaces the decoy as it would answer a real client. The default is {@link #charge}.
-     */
-    default Decision chargeDecoyed(GuardRequest request) {
-        return charge(request);
     }
 
     /**

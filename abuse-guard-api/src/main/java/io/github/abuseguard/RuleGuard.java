@@ -227,9 +227,9 @@ public abstract class RuleGuard<R extends GuardRule> implements Guard {
         return charge(request);
     }
 
-    /** As {@link #chargeDecoyed(GuardRequest)}, for a request of a planned route; the default ignores {@code applying}. */
-    protected Decision chargeDecoyed(GuardRequest request, Applying applying) {
-        return chargeDecoyed(request);
+    /** As {@link #decoyed(GuardRequest)}, for a request of a planned route; the default ignores {@code applying}. */
+    protected void decoyed(GuardRequest request, Applying applying) {
+        decoyed(request);
     }
 
     /** As {@link #cancel(GuardRequest)}, for a request of a planned route; the default ignores {@code applying}. */

@@ -150,12 +150,12 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
 
     @Override
     public Decision check(GuardRequest request) {
-        return consume(request, false, false, eachRuleMatched());
+        return consume(request, false, eachRuleMatched());
     }
 
     @Override
     protected Decision check(GuardRequest request, Applying applying) {
-        return consume(request, false, false, applying);
+        return consume(request, false, applying);
     }
 
     /**
@@ -226,29 +226,15 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
      */
     @Override
     public Decision charge(GuardRequest request) {
-        return consume(request, true, false, eachRuleMatched());
+        return consume(request, true, eachRuleMatched());
     }
 
     @Override
     protected Decision charge(GuardRequest request, Applying applying) {
-        return consume(request, true, false, applying);
+        return consume(request, true, applying);
     }
 
-    /**
-     * A decoyed request spends its tokens as a real answer would, on keys naming others too (review137 F2); not the
-     * caps, which count what reaches the application and report nothing.
-     */
-    @Override
-    public Decision chargeDecoyed(GuardRequest request) {
-        return consume(request, true, true, eachRuleMatched());
-    }
-
-    @Override
-    protected Decision chargeDecoyed(GuardRequest request, Applying applying) {
-        return consume(request, true, true, applying);
-    }
-
-    private Decision consume(GuardRequest request, boolean charging, boolean answered, Applying applying) {
+    private Decision consume(GuardRequest request, boolean charging, Applying applying) {
         ResponseHints hints = null;
         Decision passedOn = null;
         BitSet paid = null; // kept only once a rule's denial passes the request on
@@ -259,7 +245,7 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
             int i = order[n];
             RuleBuckets entry = rules[i];
             RateLimitRule rule = entry.rule;
-            if (!applies(applying, i, request) || (charging && entry.global)) {
+            if (!applies(applying, i, request) || ((charging || decoyed) && entry.global)) {
                 // A request refused on evidence about its client spends that client's quota, not the cap,
                 // which counts what gets through: a flood of refused sign-ups must not shut out the others.
                 continue;
@@ -278,11 +264,13 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
                 // an `ip` rule's is, not as a stranger's
                 boolean othersQuota = rule.keyResolver().namesOthers()
                         && !RuleKeys.standsFor(key, request.client().key());
-                if (charging && othersQuota && !answered) {
+                if ((charging || decoyed) && othersQuota) {
                     // A refused request's key names someone else (a mailbox, a user name it typed): charging it would
                     // let anyone spend a victim's quota with requests that never go through (probe57a F8:
                     // `@mailinator.com:victim@gmail.com`, refused as disposable, spent the victim's sign-ups). The
-                    // client pays on its own keys.
+                    // client pays on its own keys. So does a decoyed one, past its decoying rule (review138 F2: a
+                    // decoyed attacker's guesses spent a victim's per-user quota without bound), and neither reaches
+                    // a cap, which counts what reaches the application (review138 F1).
                     continue;
                 }
                 ConsumptionProbe probe = probes.get();
@@ -430,10 +418,31 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
         }
     }
 
-    /** A decoy stands for a real answer, which spends the tokens: they stay spent. */
+    /**
+     * A decoy stands for a real answer, which spends the client's own tokens: they stay spent. A cap's tokens and those
+     * of keys naming someone else are given back, as a refusal's are (review138 F1: a decoyed flood spent the route's
+     * cap for everyone; F2: a decoyed attacker spent a victim's per-user quota).
+     */
     @Override
-    public boolean keepsChargeOfADecoy() {
-        return true;
+    public void decoyed(GuardRequest request) {
+        decoyed(request, eachRuleMatched());
+    }
+
+    @Override
+    protected void decoyed(GuardRequest request, Applying applying) {
+        BitSet paid = partlyCharged.asMap().remove(request);
+        for (int i = 0; i < rules.length; i++) {
+            RuleBuckets entry = rules[i];
+            RateLimitRule rule = entry.rule;
+            boolean took = paid != null ? paid.get(i) : applies(applying, i, request);
+            if (took
+                    && (entry.global
+                            || (rule.keyResolver().namesOthers()
+                                    && !RuleKeys.standsFor(
+                                            key(rule, request), request.client().key())))) {
+                entry.buckets.refund(key(rule, request), rule.cost());
+            }
+        }
     }
 
     /** Its tokens are given back exactly, also after its own tag, log or monitored denial. */

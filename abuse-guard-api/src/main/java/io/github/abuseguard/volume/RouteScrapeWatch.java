@@ -372,11 +372,19 @@ final class RouteScrapeWatch {
 
     private void enter(long nowMillis, boolean byLongWindows) {
         ModeRead read = mode.get();
-        if (read.under() || !mode.compareAndSet(read, new ModeRead(true, nowMillis))) {
+        if (read.under()) {
             return; // another thread of this instance started it a moment ago: one start, one WARN (probe78a F2)
         }
+        // the store first, then this instance's read: a request reading the store meanwhile finds the mode on
+        // (review138 F5: read between the two, it undid the start and logged "no longer under scrape")
         modes.ban(rule, settings.duration());
         modes.ban(limitKey, settings.duration().multipliedBy(MAX_DURATIONS - 1));
+        if (!mode.compareAndSet(read, new ModeRead(true, nowMillis))) {
+            if (mode.get().under()) {
+                return; // another thread started it meanwhile, and told it
+            }
+            mode.set(new ModeRead(true, nowMillis)); // a read from before the ban: the start stands
+        }
         LOG.warn(
                 "abuse-guard: volume rule '{}' put its routes under scrape for {} ({}): clients without another"
                         + " activity are refused ({}), and so are those past {} distinct resources",

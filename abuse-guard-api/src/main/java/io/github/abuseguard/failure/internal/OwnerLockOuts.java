@@ -2,6 +2,7 @@ package io.github.abuseguard.failure.internal;
 
 import io.github.abuseguard.Action;
 import io.github.abuseguard.GuardRule;
+import io.github.abuseguard.KeyResolver;
 import io.github.abuseguard.Mode;
 import io.github.abuseguard.config.AbuseGuardSettings;
 import io.github.abuseguard.config.EngineSettings;
@@ -108,21 +109,19 @@ public final class OwnerLockOuts {
         }
     }
 
-    /** Whether every part of a configured key is one a client writes for anyone: a body field, a query parameter. */
+    /**
+     * Whether a configured key names what any client may write for someone else, as the rule's resolver reads it ({@link
+     * KeyResolver#namesOthers}: a user name, a mailbox, a query value, alone or joined to a header such as a tenant's:
+     * review138 F4); a key that does not parse is refused with its property's name when the guard is built.
+     */
     private static boolean writtenByClients(@Nullable String key) {
         if (key == null || key.isBlank()) {
             return false;
         }
-        for (String part : key.split("\\+")) {
-            String spec = part.strip().toLowerCase(java.util.Locale.ROOT); // kinds are read without case (review137 F7)
-            if (!(spec.startsWith("body:")
-                    || spec.startsWith("body-exact:")
-                    || spec.startsWith("query:")
-                    || spec.startsWith("mailbox:")
-                    || spec.equals("basic-user"))) {
-                return false;
-            }
+        try {
+            return KeyResolver.parse(key).namesOthers();
+        } catch (IllegalArgumentException unparsed) {
+            return false;
         }
-        return true;
     }
 }
