@@ -55,4 +55,24 @@ class User74SettingsMessagesTest {
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageContaining("401,403");
     }
+
+    // review137 F9: the list hint named commas for every one-value property; a key's parts join by +, and an action
+    // takes one value, not a joined list
+
+    @Test
+    void aListOfKeyPartsIsNotToldToJoinThemByCommas() throws Exception {
+        Path file = file("key: [ip, body:/username]");
+        assertThatThrownBy(() -> AbuseGuardFilter.fromSettings(SettingsFile.load(file)))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageNotContaining("joined by commas")
+                .hasMessageContaining("ip+body:/username");
+    }
+
+    @Test
+    void aListOfActionsIsNotToldToJoinThemByCommas() throws Exception {
+        Path file = file("action: [tarpit, log]");
+        assertThatThrownBy(() -> AbuseGuardFilter.fromSettings(SettingsFile.load(file)))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageNotContaining("joined by commas");
+    }
 }

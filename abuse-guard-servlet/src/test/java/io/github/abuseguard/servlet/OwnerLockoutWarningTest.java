@@ -2,6 +2,7 @@ package io.github.abuseguard.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.abuseguard.KeyResolver;
 import io.github.abuseguard.config.AbuseGuardSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -11,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** review137: {@code WeakenedProtection.warnAboutOwnersLockedOut} as the servlet filter now runs it (1a489b55). */
-class Review137OwnerLockoutWarningTest {
+/** The owner lock-out WARN ({@code failure.internal.OwnerLockOuts}) as the servlet filter runs it: review137, review138. */
+class OwnerLockoutWarningTest {
 
     private static String startUp(Map<String, String> properties) {
         AbuseGuardSettings settings = AbuseGuardSettings.bind(properties);
@@ -73,5 +74,22 @@ class Review137OwnerLockoutWarningTest {
         Map<String, String> properties = perUserName("body:/username");
         properties.put("abuse-guard.routes.monitor", "/api/login");
         assertThat(lockOutWarnings(startUp(properties))).as("WARN lines").isEmpty();
+    }
+
+    /**
+     * review138 F4: a tenant header joined to the user name ({@code header:X-Tenant+body:/username}) names others as the key
+     * resolver reads it ({@code KeyResolver.namesOthers}: a non-authorization header part does not make it the
+     * client's own), so anyone who sends a tenant and a user's name bans it, and an annotated rule with this key is
+     * warned of; the properties' rule is read by {@code writtenByClients}, which knows no {@code header:} part, and is
+     * quiet.
+     */
+    @Test
+    void aTenantHeaderJoinedToTheUserNameWarnsAsTheResolverReadsIt() {
+        assertThat(KeyResolver.parse("header:X-Tenant+body:/username").namesOthers())
+                .as("control: the resolver reads the key as naming others")
+                .isTrue();
+        assertThat(lockOutWarnings(startUp(perUserName("header:X-Tenant+body:/username"))))
+                .as("WARN lines for key header:X-Tenant+body:/username")
+                .hasSize(1);
     }
 }
