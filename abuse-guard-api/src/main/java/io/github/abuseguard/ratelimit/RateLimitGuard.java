@@ -245,9 +245,12 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
             int i = order[n];
             RuleBuckets entry = rules[i];
             RateLimitRule rule = entry.rule;
-            if (!applies(applying, i, request) || ((charging || decoyed) && entry.global)) {
+            if (!applies(applying, i, request)
+                    || ((charging || decoyed) && entry.global)
+                    || (decoyed && refusesForNeighbours(rule))) {
                 // A request refused on evidence about its client spends that client's quota, not the cap,
-                // which counts what gets through: a flood of refused sign-ups must not shut out the others.
+                // which counts what gets through: a flood of refused sign-ups must not shut out the others. A
+                // decoyed one spends no neighbours' quota either (review139 F1: a decoyed flood spent its /24's).
                 continue;
             }
             Decision denial;
@@ -419,9 +422,10 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
     }
 
     /**
-     * A decoy stands for a real answer, which spends the client's own tokens: they stay spent. A cap's tokens and those
-     * of keys naming someone else are given back, as a refusal's are (review138 F1: a decoyed flood spent the route's
-     * cap for everyone; F2: a decoyed attacker spent a victim's per-user quota).
+     * A decoy stands for a real answer, which spends the client's own tokens: they stay spent. A cap's tokens, those of
+     * a network or allocation rule (the neighbours' quota) and those of keys naming someone else are given back, as a
+     * refusal's are (review138 F1: a decoyed flood spent the route's cap for everyone; F2: a decoyed attacker spent a
+     * victim's per-user quota; review139 F1: a decoyed address spent its /24's).
      */
     @Override
     public void decoyed(GuardRequest request) {
@@ -437,6 +441,7 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
             boolean took = paid != null ? paid.get(i) : applies(applying, i, request);
             if (took
                     && (entry.global
+                            || refusesForNeighbours(rule) // review139 F1: the neighbours' quota, as a cap's
                             || (rule.keyResolver().namesOthers()
                                     && !RuleKeys.standsFor(
                                             key(rule, request), request.client().key())))) {
@@ -718,6 +723,17 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
         protected void cancel(GuardRequest request, Applying applying) {
             chargedKeys.invalidate(request);
             super.cancel(request, applying);
+        }
+
+        /**
+         * A decoyed request's answer (an {@code OPTIONS} the filter hands the application) refunds nothing: what the
+         * decoy gave back is given back once (review139 F2: a cap was refunded again by the answer's {@code 404}, a
+         * free token each time).
+         */
+        @Override
+        protected void decoyed(GuardRequest request, Applying applying) {
+            chargedKeys.invalidate(request);
+            super.decoyed(request, applying);
         }
 
         @Override
