@@ -1919,8 +1919,9 @@ public final class AbuseGuard implements AutoCloseable {
         }
     }
 
+    /** Whether the guard gives anything back: it overrides {@link Guard#cancel}, or {@link Guard#decoyed} alone. */
     private static boolean overridesCancel(Guard guard) {
-        return overrides(guard, "cancel");
+        return overrides(guard, "cancel") || overrides(guard, "decoyed");
     }
 
     /** Whether the guard's class overrides {@link Guard}'s default of the method {@code name(GuardRequest)}. */

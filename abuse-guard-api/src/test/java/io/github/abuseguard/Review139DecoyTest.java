@@ -144,4 +144,37 @@ class Review139DecoyTest {
         }
         assertThat(allowed).as("GET requests let through by a cap of 2").isLessThanOrEqualTo(2);
     }
+
+    /** A guard of one's own that overrides {@code decoyed} alone (it holds nothing a refusal must give back) hears it. */
+    @Test
+    void aGuardOverridingDecoyedAloneHearsOfTheDecoy() {
+        java.util.concurrent.atomic.AtomicInteger heard = new java.util.concurrent.atomic.AtomicInteger();
+        Guard counting = new Guard() {
+            @Override
+            public String name() {
+                return "counting";
+            }
+
+            @Override
+            public Decision check(GuardRequest request) {
+                return Decision.allow();
+            }
+
+            @Override
+            public void decoyed(GuardRequest request) {
+                heard.incrementAndGet();
+            }
+        };
+        AbuseGuard engine =
+                AbuseGuard.builder().guard(counting).guard(decoyingOptions()).build();
+        assertThat(engine.evaluate(request("OPTIONS", "203.0.113.40"))
+                        .decision()
+                        .action())
+                .isEqualTo(Action.DECOY);
+        assertThat(engine.evaluate(request("GET", "203.0.113.40")).decision().isAllow())
+                .isTrue();
+        assertThat(heard)
+                .as("told of the one decoy, not of the allowed request")
+                .hasValue(1);
+    }
 }
