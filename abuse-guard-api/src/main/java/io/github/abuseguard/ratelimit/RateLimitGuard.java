@@ -246,11 +246,10 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
             RuleBuckets entry = rules[i];
             RateLimitRule rule = entry.rule;
             if (!applies(applying, i, request)
-                    || ((charging || decoyed) && entry.global)
-                    || (decoyed && refusesForNeighbours(rule))) {
+                    || ((charging || decoyed) && (entry.global || refusesForNeighbours(rule)))) {
                 // A request refused on evidence about its client spends that client's quota, not the cap,
-                // which counts what gets through: a flood of refused sign-ups must not shut out the others. A
-                // decoyed one spends no neighbours' quota either (review139 F1: a decoyed flood spent its /24's).
+                // which counts what gets through: a flood of refused sign-ups must not shut out the others, nor a
+                // network's (review140 F2); neither does a decoyed one (review139 F1: a decoyed flood spent its /24's).
                 continue;
             }
             Decision denial;
@@ -323,6 +322,7 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
                 if (paid == null) {
                     paid = paidBefore(applying, request, n);
                 }
+                refundNotOwn(paid, request); // review140 F1, F3: the neighbours' and others' tokens taken before it
                 passedOn = denial;
                 decoyed = true;
                 continue;
@@ -342,6 +342,12 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
                         // address under then: pass went through its own limit for free).
                         refund(before, request);
                         before = new BitSet(0);
+                    } else if (denial.action() != Action.TARPIT) {
+                        // The client's own limit refused it: its own tokens stay spent, but not its neighbours' (a
+                        // network rule declared before it) nor those of a key naming someone else (review140 F1b,
+                        // F3b: one address's throttled flood spent its /24's quota; a refused guess kept the token of
+                        // the code it typed, probe57a F8)
+                        refundNotOwn(before, request);
                     }
                     partlyCharged.put(request, before);
                 }
@@ -359,6 +365,26 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
             return passedOn;
         }
         return hints == null ? Decision.allow() : Decision.allow(hints);
+    }
+
+    /**
+     * Gives back, of the rules in {@code paid}, the tokens that were not the client's own: a network or allocation
+     * rule's (its neighbours') and a key's naming someone else; they are cleared from {@code paid}, which keeps the
+     * client's own. For a request this guard refused or decoyed on the client's own limit.
+     */
+    private void refundNotOwn(BitSet paid, GuardRequest request) {
+        for (int i = paid.nextSetBit(0); i >= 0; i = paid.nextSetBit(i + 1)) {
+            RuleBuckets entry = rules[i];
+            RateLimitRule rule = entry.rule;
+            String key = key(rule, request);
+            if (entry.global
+                    || refusesForNeighbours(rule)
+                    || (rule.keyResolver().namesOthers()
+                            && !RuleKeys.standsFor(key, request.client().key()))) {
+                entry.buckets.refund(key, rule.cost());
+                paid.clear(i);
+            }
+        }
     }
 
     /** Whether the rule is keyed by the client's network or allocation alone, shared with its neighbours. */
