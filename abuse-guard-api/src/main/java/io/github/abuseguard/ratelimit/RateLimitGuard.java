@@ -461,19 +461,8 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
     @Override
     protected void decoyed(GuardRequest request, Applying applying) {
         BitSet paid = partlyCharged.asMap().remove(request);
-        for (int i = 0; i < rules.length; i++) {
-            RuleBuckets entry = rules[i];
-            RateLimitRule rule = entry.rule;
-            boolean took = paid != null ? paid.get(i) : applies(applying, i, request);
-            if (took
-                    && (entry.global
-                            || refusesForNeighbours(rule) // review139 F1: the neighbours' quota, as a cap's
-                            || (rule.keyResolver().namesOthers()
-                                    && !RuleKeys.standsFor(
-                                            key(rule, request), request.client().key())))) {
-                entry.buckets.refund(key(rule, request), rule.cost());
-            }
-        }
+        // after an allow every matching rule paid; after a denial that passed the request on, those recorded then
+        refundNotOwn(paid != null ? paid : paidBefore(applying, request, order.length), request);
     }
 
     /** Its tokens are given back exactly, also after its own tag, log or monitored denial. */
