@@ -10,9 +10,98 @@ import io.github.abuseguard.testing.FakeTimeSource;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** review140: the decoy accounting after d7ad4cb5. */
-class Review140DecoyTest {
+/**
+ * A decoy spends the decoyed client's own quota only, never its neighbours' (a network or allocation rule), a cap's or
+ * that of a key naming someone else, whichever guard decoys and in whichever order the rules are declared; nor does a
+ * request the client's own limit refuses (review139, review140).
+ */
+class DecoyOwnQuotaTest {
     private final FakeTimeSource clock = new FakeTimeSource();
+
+    private static GuardRequest search(String client) {
+        return GuardRequest.builder("GET", "/api/search")
+                .route("/api/search")
+                .client(client)
+                .header("User-Agent", "Mozilla/5.0")
+                .build();
+    }
+
+    private AbuseGuard networkEngine(Action perAddressAction, String sharedKey) {
+        return AbuseGuard.builder()
+                .guard(RateLimitGuard.builder()
+                        .store(LocalStateStore.builder().timeSource(clock).build())
+                        .rule(RateLimitRule.builder("per-address")
+                                .path("/api/search")
+                                .limit(Limit.of(2, Duration.ofMinutes(1)))
+                                .action(perAddressAction)
+                                .build())
+                        .rule(RateLimitRule.builder("per-network")
+                                .path("/api/search")
+                                .key(sharedKey)
+                                .limit(Limit.of(10, Duration.ofMinutes(1)))
+                                .build())
+                        .build())
+                .timeSource(clock)
+                .build();
+    }
+
+    /**
+     * F1: the decoyed continuation of {@code consume} skips caps and keys naming others, but charges a network (or
+     * allocation) rule after the decoying per-address rule: one address over its own limit of 2, decoyed, spends its
+     * /24's limit of 10 for every neighbour (a carrier-grade NAT's, an office's). Throttled instead, it spends 2.
+     */
+    @Test
+    void aDecoyedFloodDoesNotSpendItsNeighboursNetworkQuota() {
+        assertNeighbourUnharmed("network", "203.0.113.51");
+    }
+
+    @Test
+    void aDecoyedFloodDoesNotSpendItsNeighboursAllocationQuota() {
+        assertNeighbourUnharmed("allocation", "203.0.200.51");
+    }
+
+    private void assertNeighbourUnharmed(String sharedKey, String neighbour) {
+        AbuseGuard throttling = networkEngine(Action.THROTTLE, sharedKey);
+        for (int i = 0; i < 20; i++) {
+            throttling.evaluate(search("203.0.113.50"));
+        }
+        assertThat(throttling.evaluate(search(neighbour)).decision().isAllow())
+                .as("control: a throttled flood leaves the %s's quota to the neighbours", sharedKey)
+                .isTrue();
+
+        AbuseGuard decoying = networkEngine(Action.DECOY, sharedKey);
+        int decoys = 0;
+        for (int i = 0; i < 20; i++) {
+            decoys += decoying.evaluate(search("203.0.113.50")).decision().action() == Action.DECOY ? 1 : 0;
+        }
+        assertThat(decoys).as("control: the flood was decoyed").isPositive();
+        Evaluation other = decoying.evaluate(search(neighbour));
+        assertThat(other.decision().isAllow())
+                .as(
+                        "a neighbour's first request after one address's decoyed flood (%s): %s",
+                        sharedKey, other.decision())
+                .isTrue();
+    }
+
+    /** Decoys every {@code OPTIONS} request: a bot detector's, an origin guard's decoy, or the risk score's. */
+    private static Guard decoyingOptions() {
+        return new Guard() {
+            @Override
+            public String name() {
+                return "trap";
+            }
+
+            @Override
+            public Decision check(GuardRequest request) {
+                return request.method().equals("OPTIONS")
+                        ? Decision.deny(Action.DECOY)
+                                .guard("trap")
+                                .reason("bot")
+                                .build()
+                        : Decision.allow();
+            }
+        };
+    }
 
     private static GuardRequest request(String method, String client) {
         return GuardRequest.builder(method, "/api/search")
@@ -20,6 +109,77 @@ class Review140DecoyTest {
                 .client(client)
                 .header("User-Agent", "Mozilla/5.0")
                 .build();
+    }
+
+    /**
+     * F2: {@code RateLimitGuard.decoyed} gives a cap's tokens back but, unlike {@code cancel}, leaves the refunding
+     * guard's record of the request's keys ({@code Refunding.chargedKeys}): a decoyed {@code OPTIONS} request, which the
+     * servlet filter passes on to the application, is then refunded a second time when its answer (here a 404, a
+     * refund status of the cap) is heard. Each such request adds a token to the route's cap: a cap of 2 lets a third
+     * request through.
+     */
+    @Test
+    void aDecoyedRequestsAnswerDoesNotRefundTheCapASecondTime() {
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(RateLimitGuard.builder()
+                        .store(LocalStateStore.builder().timeSource(clock).build())
+                        .rule(RateLimitRule.builder("cap")
+                                .path("/api/search")
+                                .key("global")
+                                .limit(Limit.of(2, Duration.ofMinutes(1)))
+                                .refundStatuses("404")
+                                .build())
+                        .build())
+                .guard(decoyingOptions())
+                .timeSource(clock)
+                .build();
+        int allowed =
+                engine.evaluate(request("GET", "198.51.100.10")).decision().isAllow() ? 1 : 0;
+        GuardRequest options = request("OPTIONS", "203.0.113.90");
+        Evaluation decoyed = engine.evaluate(options);
+        assertThat(decoyed.decision().action()).as("control: decoyed").isEqualTo(Action.DECOY);
+        engine.complete(options, decoyed, 404); // the application answered the passed-on OPTIONS
+        for (int i = 0; i < 3; i++) {
+            allowed += engine.evaluate(request("GET", "198.51.100." + (11 + i)))
+                            .decision()
+                            .isAllow()
+                    ? 1
+                    : 0;
+        }
+        assertThat(allowed).as("GET requests let through by a cap of 2").isLessThanOrEqualTo(2);
+    }
+
+    /** A guard of one's own that overrides {@code decoyed} alone (it holds nothing a refusal must give back) hears it. */
+    @Test
+    void aGuardOverridingDecoyedAloneHearsOfTheDecoy() {
+        java.util.concurrent.atomic.AtomicInteger heard = new java.util.concurrent.atomic.AtomicInteger();
+        Guard counting = new Guard() {
+            @Override
+            public String name() {
+                return "counting";
+            }
+
+            @Override
+            public Decision check(GuardRequest request) {
+                return Decision.allow();
+            }
+
+            @Override
+            public void decoyed(GuardRequest request) {
+                heard.incrementAndGet();
+            }
+        };
+        AbuseGuard engine =
+                AbuseGuard.builder().guard(counting).guard(decoyingOptions()).build();
+        assertThat(engine.evaluate(request("OPTIONS", "203.0.113.40"))
+                        .decision()
+                        .action())
+                .isEqualTo(Action.DECOY);
+        assertThat(engine.evaluate(request("GET", "203.0.113.40")).decision().isAllow())
+                .isTrue();
+        assertThat(heard)
+                .as("told of the one decoy, not of the allowed request")
+                .hasValue(1);
     }
 
     private RateLimitRule perAddress(Action action, int limit) {
@@ -89,26 +249,6 @@ class Review140DecoyTest {
                         .isAllow())
                 .as("a neighbour's first request after one address's throttled flood")
                 .isTrue();
-    }
-
-    /** Decoys every {@code OPTIONS} request: a bot detector's, an origin guard's decoy. */
-    private static Guard decoyingOptions() {
-        return new Guard() {
-            @Override
-            public String name() {
-                return "trap";
-            }
-
-            @Override
-            public Decision check(GuardRequest request) {
-                return request.method().equals("OPTIONS")
-                        ? Decision.deny(Action.DECOY)
-                                .guard("trap")
-                                .reason("bot")
-                                .build()
-                        : Decision.allow();
-            }
-        };
     }
 
     /**
