@@ -159,7 +159,9 @@ final class CounterSlidingWindows implements SlidingWindows {
         if (count > 0) {
             long left = counters.add(window, -count);
             if (left < 0) {
-                counters.add(window, -left);
+                // another lift took some of it at the same moment: give back what this one took below zero, never more
+                // than it took (ci71c: four lifts at once, each giving back the whole deficit it saw, left 5 where 0)
+                counters.add(window, Math.min(-left, count));
             }
         }
     }
