@@ -758,33 +758,36 @@ public final class AbuseGuard implements AutoCloseable {
         return null;
     }
 
-    /** Tells the guards that passed a request answered with a decoy ({@link Guard#decoyed}), failures contained. */
-    private void decoyed(GuardRequest request, long passed, @Nullable MethodPlan plan) {
-        for (int i = 0; i < slots.length; i++) {
-            if ((passed & 1L << i) != 0) {
-                try {
-                    slots[i].decoyed(request, plan == null ? null : plan.rules[i]);
-                } catch (RuntimeException e) {
-                    slots[i].failures.warn(
-                            log, "Guard '" + slots[i].guard.name() + "' failed to hear of a decoyed request", e);
-                }
-            }
-        }
-    }
-
     /**
      * Tells the guards that passed a refused request, so that what they charged it (tokens, a
      * reservation) is given back: the README promises that a request refused for another reason does
      * not spend the client's quota. Their failures are contained like those of {@code check}.
      */
     private void cancel(GuardRequest request, long passed, @Nullable MethodPlan plan) {
+        giveBack(request, passed, plan, false);
+    }
+
+    /** Tells the guards that passed a request answered with a decoy ({@link Guard#decoyed}), failures contained. */
+    private void decoyed(GuardRequest request, long passed, @Nullable MethodPlan plan) {
+        giveBack(request, passed, plan, true);
+    }
+
+    private void giveBack(GuardRequest request, long passed, @Nullable MethodPlan plan, boolean decoyed) {
         for (int i = 0; i < slots.length; i++) {
             if ((passed & 1L << i) != 0) {
+                RuleGuard.Applying rules = plan == null ? null : plan.rules[i];
                 try {
-                    slots[i].cancel(request, plan == null ? null : plan.rules[i]);
+                    if (decoyed) {
+                        slots[i].decoyed(request, rules);
+                    } else {
+                        slots[i].cancel(request, rules);
+                    }
                 } catch (RuntimeException e) {
                     slots[i].failures.warn(
-                            log, "Guard '" + slots[i].guard.name() + "' failed to cancel a refused request", e);
+                            log,
+                            "Guard '" + slots[i].guard.name() + "' failed to "
+                                    + (decoyed ? "hear of a decoyed request" : "cancel a refused request"),
+                            e);
                 }
             }
         }
