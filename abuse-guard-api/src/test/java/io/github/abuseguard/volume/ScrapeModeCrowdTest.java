@@ -1,9 +1,10 @@
 package io.github.abuseguard.volume;
 
+import static io.github.abuseguard.volume.DemoScoresRule.get;
+import static io.github.abuseguard.volume.DemoScoresRule.prove;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.abuseguard.Decision;
-import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.testing.FakeTimeSource;
 import java.time.Duration;
@@ -19,31 +20,8 @@ class ScrapeModeCrowdTest {
     private final LocalStateStore store =
             LocalStateStore.builder().timeSource(clock).maximumKeys(100_000).build();
 
-    /** The demo's rule: max-distinct 30 per 10 minutes, the library's under-scrape defaults. */
     private VolumeGuard demoLike() {
-        return VolumeGuard.builder()
-                .store(store)
-                .timeSource(clock)
-                .seed(1234)
-                .rule(DistinctRule.builder("scores")
-                        .path("/api/scores/{game}")
-                        .methods("GET")
-                        .maxDistinct(30)
-                        .underScrape(UnderScrape.defaults())
-                        .build())
-                .build();
-    }
-
-    private static GuardRequest get(String address, String path) {
-        return GuardRequest.builder("GET", path).client(address).build();
-    }
-
-    /** A proof (a page on a route another guard watches): the history that lets a reader through the mode. */
-    private static void prove(VolumeGuard guard, String address) {
-        GuardRequest page =
-                GuardRequest.builder("GET", "/api/cart").client(address).build();
-        assertThat(guard.check(page).isAllow()).isTrue();
-        guard.observe(page, 200, true);
+        return DemoScoresRule.on(store, clock);
     }
 
     @Test
