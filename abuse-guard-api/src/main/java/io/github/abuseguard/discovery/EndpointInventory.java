@@ -33,10 +33,14 @@ import tools.jackson.core.json.JsonFactory;
  * most requested templates. One inventory serves the engine and the guards that fold paths with it,
  * so they agree on templates. Counting costs a map look-up and striped counters per request.
  *
- * <p>Memory is bounded whatever clients send: at most {@code maxNodes} tree nodes,
- * {@code maxEndpoints} inventory entries and {@value #MAX_KEPT} kept templates; past the node bound
- * new literal segments fold into a variable, and past the entry bound new templates are counted under
- * {@value #OVERFLOW}.
+ * <p>Memory is bounded whatever clients send: at most {@code maxNodes} tree nodes, {@value #MAX_KEPT} kept
+ * templates and twice {@code maxEndpoints} inventory entries: up to {@code maxEndpoints} for the templates the
+ * application serves (routes the framework names, kept templates) and as many for the folds of paths no route serves,
+ * so that made-up paths, which any client can send by the thousand, never take an application route's place. Past the
+ * node bound new literal segments fold into a variable. When the folds of unrouted paths fill their share, a new one
+ * takes the place of the one longest held that the application never answered {@code 2xx} or {@code 3xx}: made-up paths
+ * replace one another, never a path the application answered; with every place answered (or the served share full)
+ * the request is counted under {@value #OVERFLOW}.
  */
 public final class EndpointInventory implements OutcomeObserver {
 
@@ -73,6 +77,19 @@ public final class EndpointInventory implements OutcomeObserver {
     private final AtomicLong nodes = new AtomicLong(1);
     private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
     /**
+     * The entries of unrouted folds, in the places they hold. Entries are created under its lock (a template's first
+     * sight, rare but under a flood of made-up paths), so both shares hold to their bound exactly.
+     */
+    private final Endpoint[] unrouted;
+
+    private int unroutedCount; // guarded by unrouted
+    /** Unrouted folds answered {@code 2xx}/{@code 3xx}: they keep their places. Guarded by unrouted. */
+    private int answeredUnrouted;
+    /** The place of {@link #unrouted} a new fold looks at first once the share is full. Guarded by unrouted. */
+    private int hand;
+
+    private int servedCount; // guarded by unrouted
+    /**
      * The wall-clock time of {@link #baseNanos}: a request is stamped with a monotonic reading, which
      * allocates nothing, and turned into an {@link Instant} only when the inventory is read.
      */
@@ -97,6 +114,7 @@ public final class EndpointInventory implements OutcomeObserver {
         this.cardinalityThreshold = cardinalityThreshold;
         this.maxNodes = maxNodes;
         this.maxEndpoints = maxEndpoints;
+        this.unrouted = new Endpoint[maxEndpoints];
         this.timeSource = timeSource;
         this.baseNanos = timeSource.nanoTime();
         this.baseInstant = timeSource.instant();
@@ -186,7 +204,14 @@ public final class EndpointInventory implements OutcomeObserver {
     /** Counts the request under its template: the route the framework named, a kept template, or its fold. */
     @Override
     public void observe(GuardRequest request, int status) {
-        record(HttpMethods.recorded(request.method()), template(request.path(), request.route()), status);
+        String path = request.path();
+        String served = servedTemplate(path, request.route());
+        String method = HttpMethods.recorded(request.method());
+        if (served != null) {
+            record(method, served, status, true);
+        } else {
+            record(method, fold(path), status, false);
+        }
     }
 
     /**
@@ -195,6 +220,12 @@ public final class EndpointInventory implements OutcomeObserver {
      * @param route the framework's route template, used as it is when not {@code null}
      */
     public String template(String path, @Nullable String route) {
+        String served = servedTemplate(path, route);
+        return served != null ? served : fold(path);
+    }
+
+    /** The template the application serves the path under: the framework's route, or a kept template it matches. */
+    private @Nullable String servedTemplate(String path, @Nullable String route) {
         if (route != null) {
             return route;
         }
@@ -207,6 +238,11 @@ public final class EndpointInventory implements OutcomeObserver {
                 }
             }
         }
+        return null;
+    }
+
+    /** The fold of a path no route serves, learning the path on the way. */
+    private String fold(String path) {
         // Walks the segments in place: a path that folds nowhere and is already in canonical form
         // ("/a/b") is its own template, so the common case allocates only the segment keys.
         StringBuilder template = null; // started only once the template differs from the path
@@ -252,15 +288,84 @@ public final class EndpointInventory implements OutcomeObserver {
         return same == 0 ? "/" : same == length ? path : path.substring(0, same);
     }
 
-    /** Records one request's outcome under its template. */
-    void record(String method, String template, int status) {
+    /**
+     * Records one request's outcome under its template.
+     *
+     * @param servedTemplate whether the application serves the template (a route or a kept template), or it is the
+     *     fold of a path no route serves
+     */
+    void record(String method, String template, int status, boolean servedTemplate) {
         Endpoint endpoint = endpoints.get(template);
         if (endpoint == null) {
-            String key = endpoints.size() >= maxEndpoints ? OVERFLOW : template;
-            long firstSeen = timeSource.nanoTime();
-            endpoint = endpoints.computeIfAbsent(key, k -> new Endpoint(k, firstSeen));
+            endpoint = servedTemplate ? servedEntry(template) : unroutedEntry(template);
         }
         endpoint.record(method, status, timeSource.nanoTime());
+        if (!endpoint.answered && status >= 200 && status < 400) {
+            markAnswered(endpoint);
+        }
+    }
+
+    private Endpoint servedEntry(String template) {
+        synchronized (unrouted) {
+            Endpoint endpoint = endpoints.get(template);
+            if (endpoint != null) {
+                return endpoint;
+            }
+            if (servedCount >= maxEndpoints) {
+                return overflow();
+            }
+            servedCount++;
+            endpoint = new Endpoint(template, timeSource.nanoTime(), false);
+            endpoints.put(template, endpoint);
+            return endpoint;
+        }
+    }
+
+    /**
+     * The entry of a new unrouted fold: a free place of their share, else the place of the unrouted fold longest held
+     * that the application never answered, else (every place held by an answered fold) {@value #OVERFLOW}'s.
+     */
+    private Endpoint unroutedEntry(String template) {
+        synchronized (unrouted) {
+            Endpoint endpoint = endpoints.get(template);
+            if (endpoint != null) {
+                return endpoint;
+            }
+            int place;
+            if (unroutedCount < unrouted.length) {
+                place = unroutedCount++;
+            } else if (answeredUnrouted >= unrouted.length) {
+                return overflow();
+            } else {
+                while (unrouted[hand].answered) { // ends: fewer than all places are answered
+                    hand = (hand + 1) % unrouted.length;
+                }
+                place = hand;
+                hand = (hand + 1) % unrouted.length;
+                endpoints.remove(unrouted[place].template, unrouted[place]);
+            }
+            endpoint = new Endpoint(template, timeSource.nanoTime(), true);
+            unrouted[place] = endpoint;
+            endpoints.put(template, endpoint);
+            return endpoint;
+        }
+    }
+
+    /** Marks an entry answered by the application; an unrouted fold then keeps its place. */
+    private void markAnswered(Endpoint endpoint) {
+        synchronized (unrouted) {
+            if (!endpoint.answered) {
+                endpoint.answered = true;
+                if (endpoint.unrouted && endpoints.get(endpoint.template) == endpoint) {
+                    answeredUnrouted++;
+                }
+            }
+        }
+    }
+
+    private Endpoint overflow() {
+        long firstSeen = timeSource.nanoTime();
+        return endpoints.computeIfAbsent(OVERFLOW, key -> new Endpoint(key, firstSeen, false));
     }
 
     /** The number of templates tracked. */
@@ -493,6 +598,12 @@ public final class EndpointInventory implements OutcomeObserver {
         static final int MAX_METHODS = 16;
 
         private final String template;
+        /** Whether it is the fold of a path no route serves, held in a place of that share. */
+        final boolean unrouted;
+
+        /** Whether the application answered any of its requests {@code 2xx} or {@code 3xx}. */
+        volatile boolean answered;
+
         private final long firstSeen;
         /** The methods seen, in the order first seen; replaced, never changed in place. */
         private volatile String[] methods = new String[0];
@@ -503,8 +614,9 @@ public final class EndpointInventory implements OutcomeObserver {
 
         private volatile long lastSeen;
 
-        Endpoint(String template, long firstSeen) {
+        Endpoint(String template, long firstSeen, boolean unrouted) {
             this.template = template;
+            this.unrouted = unrouted;
             this.firstSeen = firstSeen;
             this.lastSeen = firstSeen;
         }

@@ -27,7 +27,7 @@ class EndpointInventoryTest {
                 default -> "/api/giftcards/GC" + random.nextInt(1_000_000_000) + "X" + random.nextInt(1000);
             };
             String template = inventory.template(path, null);
-            inventory.record("GET", template, 200);
+            inventory.record("GET", template, 200, false);
             templates.add(template);
         }
         assertThat(inventory.endpoints())
@@ -50,16 +50,81 @@ class EndpointInventoryTest {
             for (int d = 0; d < depth; d++) {
                 path.append('/').append((char) ('a' + random.nextInt(26))).append(random.nextInt(50) < 25 ? "x" : "yz");
             }
-            bounded.record("GET", bounded.template(path.toString(), null), 404);
+            bounded.record("GET", bounded.template(path.toString(), null), 404, false);
         }
         assertThat(bounded.size()).isLessThanOrEqualTo(500 + 1);
         assertThat(bounded.nodes()).isLessThanOrEqualTo(5_000 + 64);
     }
 
+    private static GuardRequest get(String path, String route) {
+        return GuardRequest.builder("GET", path)
+                .route(route)
+                .client("203.0.113.9")
+                .build();
+    }
+
+    private static java.util.List<String> templates(EndpointInventory inventory) {
+        return inventory.endpoints().stream()
+                .map(EndpointInventory.EndpointView::template)
+                .toList();
+    }
+
+    /**
+     * probe79a F1: one address's 2,000 made-up paths (at most 20 values per segment position, so nothing folds), each
+     * answered 404, took every place of the inventory for good, and every route first requested after them was
+     * counted under {@code /{overflow}}: a credential-stuffing run on {@code POST /api/login} was not listed.
+     */
+    @Test
+    void madeUpPathsDoNotTakeTheApplicationsRoutesPlaces() {
+        EndpointInventory bounded = new EndpointInventory(20, 20_000, 100, new FakeTimeSource());
+        for (int i = 0; i < 1_000; i++) {
+            bounded.observe(
+                    get(
+                            "/q" + (char) ('a' + i / 400) + "/r" + (char) ('a' + i / 20 % 20) + "/s"
+                                    + (char) ('a' + i % 20),
+                            null),
+                    404);
+        }
+        bounded.observe(get("/api/login", "/api/login"), 401);
+        bounded.observe(get("/api/accounts/7/verify", null), 404);
+
+        assertThat(templates(bounded)).contains("/api/login");
+        assertThat(bounded.size())
+                .as("100 places for each share, and the overflow's")
+                .isLessThanOrEqualTo(201);
+    }
+
+    /**
+     * Once the folds of unrouted paths fill their share, a fold the application answers (a shadow endpoint a servlet
+     * outside the framework serves) takes the place of one only ever refused or not found; made-up paths answered 404
+     * never take an answered fold's place.
+     */
+    @Test
+    void anAnsweredUnroutedPathTakesAJunkPathsPlaceAndJunkNeverTakesAnAnsweredOnes() {
+        EndpointInventory bounded = new EndpointInventory(20, 20_000, 10, new FakeTimeSource());
+        for (int i = 0; i < 9; i++) {
+            bounded.observe(get("/legacy/v" + (char) ('a' + i), null), 200);
+        }
+        for (int i = 0; i < 400; i++) { // at most 20 values at a segment position: nothing folds
+            bounded.observe(get("/j/x" + (char) ('a' + i / 20) + "/y" + (char) ('a' + i % 20), null), 404);
+        }
+        bounded.observe(get("/internal/export", null), 200);
+        for (int i = 0; i < 400; i++) {
+            bounded.observe(get("/k/z" + (char) ('a' + i / 20) + "/w" + (char) ('a' + i % 20), null), 404);
+        }
+
+        assertThat(templates(bounded))
+                .as("every answered unrouted path, after 800 made-up ones")
+                .contains("/internal/export", "/legacy/va", "/legacy/vi");
+        assertThat(templates(bounded).stream().filter(t -> t.startsWith("/legacy/")))
+                .hasSize(9);
+        assertThat(bounded.size()).isLessThanOrEqualTo(10 + 1);
+    }
+
     @Test
     void aKnownRouteTemplateIsUsedAsItIsAndTheInventoryExportsAsJson() {
-        inventory.record("POST", inventory.template("/api/accounts/7/verify", "/api/accounts/{id}/verify"), 200);
-        inventory.record("POST", inventory.template("/api/accounts/8/verify", "/api/accounts/{id}/verify"), 401);
+        inventory.record("POST", inventory.template("/api/accounts/7/verify", "/api/accounts/{id}/verify"), 200, true);
+        inventory.record("POST", inventory.template("/api/accounts/8/verify", "/api/accounts/{id}/verify"), 401, true);
         EndpointInventory.EndpointView view = inventory.endpoints().get(0);
         assertThat(view.template()).isEqualTo("/api/accounts/{id}/verify");
         assertThat(view.requests()).isEqualTo(2);
@@ -75,10 +140,10 @@ class EndpointInventoryTest {
         EndpointInventory timed = EndpointInventory.withDefaults(time);
         java.time.Instant start = time.instant();
 
-        timed.record("GET", "/api/scores/{game}", 200);
+        timed.record("GET", "/api/scores/{game}", 200, true);
         time.advance(java.time.Duration.ofMinutes(5));
-        timed.record("POST", "/api/scores/{game}", 404);
-        timed.record("GET", "/api/scores/{game}", 200);
+        timed.record("POST", "/api/scores/{game}", 404, true);
+        timed.record("GET", "/api/scores/{game}", 200, true);
 
         EndpointInventory.EndpointView view = timed.endpoints().get(0);
         assertThat(view.firstSeen()).isEqualTo(start);
@@ -90,11 +155,11 @@ class EndpointInventoryTest {
 
     @Test
     void anEndpointListsItsMethodsInTheOrderFirstSeenAndCountsEveryStatus() {
-        inventory.record("GET", "/api/items", 200);
-        inventory.record("POST", "/api/items", 200);
-        inventory.record("GET", "/api/items", 600); // no status class, but a request
+        inventory.record("GET", "/api/items", 200, true);
+        inventory.record("POST", "/api/items", 200, true);
+        inventory.record("GET", "/api/items", 600, true); // no status class, but a request
         for (int i = 0; i < 20; i++) {
-            inventory.record("M" + i, "/api/items", 0);
+            inventory.record("M" + i, "/api/items", 0, true);
         }
 
         EndpointInventory.EndpointView view = inventory.endpoints().get(0);
@@ -158,13 +223,13 @@ class EndpointInventoryTest {
         EndpointInventory timed = EndpointInventory.withDefaults(time);
         java.time.Instant start = time.instant();
 
-        timed.record("GET", "/api/scores/{game}", 200);
+        timed.record("GET", "/api/scores/{game}", 200, true);
         time.advance(java.time.Duration.ofNanos(999_999));
-        timed.record("GET", "/api/scores/{game}", 200);
+        timed.record("GET", "/api/scores/{game}", 200, true);
         assertThat(timed.endpoints().get(0).lastSeen()).isEqualTo(start);
 
         time.advance(java.time.Duration.ofNanos(1));
-        timed.record("GET", "/api/scores/{game}", 200);
+        timed.record("GET", "/api/scores/{game}", 200, true);
         assertThat(timed.endpoints().get(0).lastSeen()).isEqualTo(start.plusMillis(1));
     }
 
