@@ -686,7 +686,13 @@ public final class AbuseGuard implements AutoCloseable {
                 }
                 refusal = fallback;
             }
-            refused(request, evaluation);
+            if (refusal.action() == Action.DECOY) {
+                // a decoy spends what a real answer spends of the client's own quota, as at evaluation (review141 F3:
+                // refused, a tarpitted request decoyed as the under-attack mode started gave the client's token back)
+                decoyed(request, evaluation.held(), carriedPlan(request, evaluation));
+            } else {
+                refused(request, evaluation);
+            }
             return refusal;
         }
         return null;
@@ -1557,6 +1563,22 @@ public final class AbuseGuard implements AutoCloseable {
         for (GuardSlot slot : slots) {
             if (slot.guard == guard) {
                 return mode == Mode.MONITOR ? Mode.MONITOR : modeOf(slot, null);
+            }
+        }
+        throw new IllegalArgumentException("not a guard of this engine: " + guard.name());
+    }
+
+    /**
+     * The mode one rule of a guard effectively runs in: monitor when the engine is in monitor mode, else the rule's
+     * mode switched at run time, else the guard's (switched or configured), as {@link #modeOf(Guard)}.
+     *
+     * @param rule the rule's name, as the guard's decisions give it; {@code null} for the guard's own mode
+     * @throws IllegalArgumentException if the guard is not one of this engine's
+     */
+    public Mode modeOf(Guard guard, @Nullable String rule) {
+        for (GuardSlot slot : slots) {
+            if (slot.guard == guard) {
+                return mode == Mode.MONITOR ? Mode.MONITOR : modeOf(slot, rule);
             }
         }
         throw new IllegalArgumentException("not a guard of this engine: " + guard.name());

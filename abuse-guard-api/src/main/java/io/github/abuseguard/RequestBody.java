@@ -447,13 +447,16 @@ public final class RequestBody {
         }
         JsonPointer[] segments = segments(pointer);
         BodyField declared = jsonField(segments, charset, false);
-        if (charset != null && charset.newEncoder().maxBytesPerChar() > 1) {
-            // A multi-byte charset's sequence may take an ASCII byte as its second (GBK, Shift_JIS: an '@' after a
-            // lead byte), while an application parsing the bytes with Jackson ignores the declared charset and reads
-            // UTF-8 (probe74a F2, stop 69: 'bot\u4e01@yopmail.com' declared GBK read as no address here, and signed up
-            // there). A body both read, differently, is refused; one not UTF-8 is read as declared only. The bytes are
-            // read as an application's parser reads them, their first value only (review131 F2: a trailing value that
-            // is no UTF-8 made this reading malformed, and the declared one decided alone).
+        if (charset != null) {
+            // An application parsing the bytes with Jackson ignores a declared charset and reads UTF-8. A multi-byte
+            // charset's sequence may take an ASCII byte as its second (probe74a F2: 'bot\u4e01@yopmail.com' declared
+            // GBK read as no address here, and signed up there), and a single-byte one reads UTF-8's sequences as
+            // letters (probe79b F1: 'bot\uff20yopmail.com' declared ISO-8859-1 or KOI8-R read as 'bot\u00ef\u00bc
+            // \u00a0yopmail.com' here, and as bot@yopmail.com there). A body both read, differently, is refused; one
+            // not
+            // UTF-8 (a real Latin-1 body's 'é') is read as declared only. The bytes are read as an application's parser
+            // reads them, their first value only (review131 F2: a trailing value that is no UTF-8 made this reading
+            // malformed, and the declared one decided alone).
             BodyField bytesRead = jsonField(segments, null, true);
             if (bytesRead.unreadableReason() != BodyField.Unreadable.MALFORMED
                     && (bytesRead.isUnreadable() != declared.isUnreadable()

@@ -543,23 +543,9 @@ final class MxCheck {
      * null} for a domain that is its own registered domain or a public suffix.
      */
     static @Nullable String parent(String domain) {
-        String site = SiteNames.site(domain);
-        for (String zone : FREE_NAME_ZONES) {
-            if (site.equals(zone) && domain.length() > zone.length() + 1) {
-                // a free name of its own under a zone the list lacks (review137 F10): its owner's, not the zone's
-                int end = domain.length() - zone.length() - 1;
-                site = domain.substring(domain.lastIndexOf('.', end - 1) + 1);
-                break;
-            }
-        }
+        String site = SiteNames.site(domain); // a zone the list lacks, too (review137 F10)
         return site.equals(domain) ? null : site;
     }
-
-    /**
-     * Zones where anyone takes a free name of their own that the Public Suffix List does not list (FreeDNS's shared
-     * domains, Glitch's projects): each name there is its own registered domain (review57 F2).
-     */
-    private static final Set<String> FREE_NAME_ZONES = Set.of("mooo.com", "us.to", "chickenkiller.com", "glitch.me");
 
     /**
      * How long a failed look-up (a timeout, a DNS error) is kept: the domain is not disposable by MX meanwhile, and

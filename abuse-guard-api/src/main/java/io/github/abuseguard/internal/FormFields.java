@@ -2,7 +2,10 @@ package io.github.abuseguard.internal;
 
 import java.io.ByteArrayOutputStream;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,9 +18,10 @@ import org.jspecify.annotations.Nullable;
  * about what a field holds. Not part of the public API.
  *
  * <p>Pairs are split on the bytes {@code &} and {@code =}, {@code +} is a space, {@code %XX} is a byte,
- * and the bytes of a name or value are decoded in the request's charset, undecodable sequences becoming
- * U+FFFD as a servlet container does. A pair with a bad {@code %} escape is skipped, as containers skip
- * it. This only works for charsets in which those characters are single ASCII bytes: see
+ * and the bytes of a name or value are decoded in the request's charset. A pair with a bad {@code %} escape, or
+ * whose bytes the charset cannot decode, is skipped and the form is not well formed: Tomcat 11 and Jetty 12 answer
+ * such a form {@code 400} (probe79b F2: read with U+FFFD in their place, {@code ann%FFx@gmail.com} reached an
+ * application its container would have refused it, and {@code %FF}, {@code %FE} and {@code %C3} read alike). This only works for charsets in which those characters are single ASCII bytes: see
  * {@link #isAsciiCompatible(Charset)}.
  */
 public final class FormFields {
@@ -176,8 +180,11 @@ public final class FormFields {
         return to;
     }
 
-    /** The decoded text of {@code bytes[from, to)}, or {@code null} when a {@code %} escape is bad. */
-    private static String decode(byte[] bytes, int from, int to, Charset charset) {
+    /**
+     * The decoded text of {@code bytes[from, to)}, or {@code null} when a {@code %} escape is bad or the bytes are not
+     * text in the charset.
+     */
+    private static @Nullable String decode(byte[] bytes, int from, int to, Charset charset) {
         ByteArrayOutputStream raw = null;
         for (int i = from; i < to; i++) {
             byte b = bytes[i];
@@ -206,6 +213,24 @@ public final class FormFields {
                 break;
             }
         }
-        return raw == null ? new String(bytes, from, to - from, charset) : raw.toString(charset);
+        return raw == null ? text(bytes, from, to, charset) : text(raw.toByteArray(), 0, raw.size(), charset);
+    }
+
+    /** {@code bytes[from, to)} as text in the charset, or {@code null} when they are not. */
+    private static @Nullable String text(byte[] bytes, int from, int to, Charset charset) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] < 0) { // past ASCII, which every charset a form is split in writes as itself
+                try {
+                    return charset.newDecoder()
+                            .onMalformedInput(CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(CodingErrorAction.REPORT)
+                            .decode(ByteBuffer.wrap(bytes, from, to - from))
+                            .toString();
+                } catch (CharacterCodingException notText) {
+                    return null;
+                }
+            }
+        }
+        return new String(bytes, from, to - from, charset);
     }
 }

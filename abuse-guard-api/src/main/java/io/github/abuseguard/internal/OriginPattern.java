@@ -63,7 +63,7 @@ public final class OriginPattern {
         }
         if (wildcard
                 && host.indexOf('.') > 0
-                && SiteNames.isPublicSuffix(host)) { // *.localhost is private (review137 F11)
+                && SiteNames.holdsOthersSites(host)) { // *.localhost is private (review137 F11); review141 F4
             // probe46d F2: allowed, since an app may serve every shop of a platform, but rarely meant
             log.warn(
                     "'{}' allows every origin under {}, where anyone can register a page of their own: list your own"

@@ -16,8 +16,9 @@ import java.util.Set;
  * domain, the public suffix and one label more ({@code www.shop.example} and {@code api.shop.example} are both {@code
  * shop.example}). The suffix is found as browsers find it, by the Public Suffix List (its ICANN and private sections:
  * {@code co.uk}, {@code me.uk}, {@code uk.com}, {@code github.io}), bundled as {@value #LIST} and read on first use; a
- * name under no listed suffix has its top-level name for suffix (the list's {@code *} rule). An address is its own
- * site. Not part of the public API.
+ * name under no listed suffix has its top-level name for suffix (the list's {@code *} rule). A few zones where anyone
+ * has a name of their own that the list lacks are suffixes too ({@link #UNLISTED_ZONES}). An address is its own site.
+ * Not part of the public API.
  */
 public final class SiteNames {
 
@@ -26,6 +27,15 @@ public final class SiteNames {
 
     /** The most rules read from the list: the bundled one holds about 10,400. */
     static final int MAX_RULES = 50_000;
+
+    /**
+     * Zones where anyone deploys a page or takes a free name of their own that the list does not name (Glitch's
+     * projects, WordPress.com's blogs, Railway's and AWS's host names, FreeDNS's shared domains): each name under one
+     * is a site of its own, as under a listed suffix (review141 F1: a clone at {@code evil-clone.glitch.me} was the
+     * same site as {@code shop.glitch.me} once the list replaced a hand-written one that named both; review137 F10).
+     */
+    static final Set<String> UNLISTED_ZONES = Set.of(
+            "glitch.me", "wordpress.com", "railway.app", "amazonaws.com", "mooo.com", "us.to", "chickenkiller.com");
 
     private SiteNames() {}
 
@@ -54,6 +64,15 @@ public final class SiteNames {
     public static boolean isPublicSuffix(String host) {
         String name = normalized(host);
         return !name.isEmpty() && !isAddress(name) && suffixStart(name) == 0;
+    }
+
+    /**
+     * Whether every name under {@code host} is someone else's site: {@code host} is a {@linkplain #isPublicSuffix public
+     * suffix}, or the list makes each of its children one ({@code *.platformsh.site}, {@code *.compute-1.amazonaws.com}).
+     */
+    public static boolean holdsOthersSites(String host) {
+        String name = normalized(host);
+        return isPublicSuffix(host) || (!isAddress(name) && Rules.LOADED.wildcards.contains(name));
     }
 
     /** Whether {@code host} is an IPv4 literal: four dot-separated runs of one to three digits. */
@@ -158,6 +177,7 @@ public final class SiteNames {
             } catch (IOException e) {
                 throw new UncheckedIOException("The Public Suffix List " + LIST + " could not be read", e);
             }
+            rules.names.addAll(UNLISTED_ZONES);
             return rules;
         }
 

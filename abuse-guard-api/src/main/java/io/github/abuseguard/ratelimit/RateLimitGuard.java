@@ -362,9 +362,41 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
             if (!charging) {
                 partlyCharged.put(request, paid);
             }
-            return passedOn;
+            return tarpitted || decoyed ? passedOn : reportingCharged(passedOn, hints);
         }
         return hints == null ? Decision.allow() : Decision.allow(hints);
+    }
+
+    /**
+     * A denial that passes the request on (a monitored rule's, a {@code log} or {@code tag} rule's) reporting the
+     * rules that charged the request too, as an allowed answer does; a monitored rule's own state is left out, so that
+     * a rule on trial tells clients nothing (user75 F2: a monitored would-deny's answer showed that rule alone with
+     * {@code r=0}, and the fields of the enforced rules that charged the request were gone).
+     */
+    private Decision reportingCharged(Decision passedOn, @Nullable ResponseHints charged) {
+        boolean trial = passedOn.rule() != null && monitored.test(passedOn.rule());
+        List<RateLimitStatus> own = trial ? List.of() : passedOn.rateLimits();
+        if (charged == null && own.size() == passedOn.rateLimits().size()) {
+            return passedOn;
+        }
+        List<RateLimitStatus> statuses = new ArrayList<>(charged == null ? List.of() : charged.rateLimits());
+        statuses.addAll(own);
+        Decision.Builder rebuilt = Decision.deny(passedOn.action())
+                .guard(NAME)
+                .rule(passedOn.rule())
+                .reason(passedOn.reason())
+                .status(passedOn.status())
+                .rateLimits(statuses);
+        if (passedOn.detail() != null) {
+            rebuilt.detail(passedOn.detail());
+        }
+        if (passedOn.retryAfter() != null) {
+            rebuilt.retryAfter(passedOn.retryAfter());
+        }
+        if (passedOn.decoy() != null) {
+            rebuilt.decoy(passedOn.decoy());
+        }
+        return rebuilt.build();
     }
 
     /**

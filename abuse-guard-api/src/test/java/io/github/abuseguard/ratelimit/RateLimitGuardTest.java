@@ -1026,4 +1026,42 @@ class RateLimitGuardTest {
                 .isNotEqualTo("per-ip");
         assertThat(decision.isAllow()).isTrue();
     }
+
+    private Evaluation signIn(AbuseGuard engine) {
+        return engine.evaluate(GuardRequest.builder("POST", "/api/login")
+                .route("/api/login")
+                .client("198.51.100.40")
+                .build());
+    }
+
+    private static List<String> reported(Evaluation evaluation) {
+        return evaluation.hints().rateLimits().stream()
+                .map(status -> status.policy() + ";r=" + status.remaining())
+                .toList();
+    }
+
+    /**
+     * user75 F2: under "Monitor first, then enforce" a rule on trial that would refuse let the request go on, but its
+     * answer's {@code RateLimit} fields showed that rule alone with {@code r=0}: a client learnt of the trial, and the
+     * fields of the rules that charged the request were gone. The answer reports what an allowed one does.
+     */
+    @Test
+    void aMonitoredRulesWouldDenyReportsTheRulesThatChargedTheRequestAndNotItself() {
+        RateLimitRule login = RateLimitRule.builder("login")
+                .path("/api/login")
+                .limit(Limit.of(1, Duration.ofMinutes(1)))
+                .build();
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(guard(perIp(100, Duration.ofMinutes(5)), login))
+                .timeSource(clock)
+                .build();
+        engine.switchMode(RateLimitGuard.NAME, "login", io.github.abuseguard.Mode.MONITOR);
+
+        assertThat(reported(signIn(engine))).as("control: the first").containsExactly("per-ip;r=99", "login;r=0");
+        Evaluation second = signIn(engine);
+        assertThat(second.decision().isAllow())
+                .as("the trial rule only reports")
+                .isTrue();
+        assertThat(reported(second)).containsExactly("per-ip;r=98");
+    }
 }

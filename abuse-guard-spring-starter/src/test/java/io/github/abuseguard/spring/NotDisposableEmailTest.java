@@ -192,6 +192,75 @@ class NotDisposableEmailTest {
     }
 
     /**
+     * user75 F1: README's "Monitor first, then enforce" switches one rule live ({@code POST
+     * /actuator/abuseguardcontrol/mode} with a {@code rule}); the guard then only reported a throw-away address on the
+     * rule's route, and the constraint beside {@code @RejectDisposableEmail} still refused it with a 400. On a request
+     * the switched rule judged, the constraint refuses nothing; elsewhere it still follows the guard's own mode.
+     */
+    @Test
+    void aRuleSwitchedLiveToMonitorRefusesNothingThroughTheConstraintOnTheRequestsItJudges() {
+        new org.springframework.boot.test.context.runner.WebApplicationContextRunner()
+                .withConfiguration(
+                        AutoConfigurations.of(ValidationAutoConfiguration.class, AbuseGuardAutoConfiguration.class))
+                .withConfiguration(AutoConfigurations.of(GuardAutoConfigurations.ALL))
+                .withPropertyValues("abuse-guard.email.rules.sign-up.paths=/api/accounts")
+                .run(context -> {
+                    Validator validator = context.getBean(Validator.class);
+                    jakarta.servlet.Filter filter = context.getBean(
+                                    "abuseGuardFilterRegistration",
+                                    org.springframework.boot.web.servlet.FilterRegistrationBean.class)
+                            .getFilter();
+                    int[] violations = {-1};
+                    jakarta.servlet.FilterChain handler = (request, response) -> {
+                        org.springframework.web.context.request.RequestContextHolder.setRequestAttributes(
+                                new org.springframework.web.context.request.ServletRequestAttributes(
+                                        (jakarta.servlet.http.HttpServletRequest) request));
+                        try {
+                            violations[0] = validator
+                                    .validate(new SignUp("bot@yopmail.com"))
+                                    .size();
+                        } finally {
+                            org.springframework.web.context.request.RequestContextHolder.resetRequestAttributes();
+                        }
+                    };
+                    org.springframework.mock.web.MockHttpServletResponse refused =
+                            new org.springframework.mock.web.MockHttpServletResponse();
+                    filter.doFilter(signUp("198.51.100.110"), refused, handler);
+                    assertThat(refused.getStatus())
+                            .as("control: the rule refuses")
+                            .isEqualTo(422);
+                    assertThat(violations[0])
+                            .as("control: the handler is not reached")
+                            .isEqualTo(-1);
+
+                    context.getBean(io.github.abuseguard.AbuseGuard.class)
+                            .switchMode(
+                                    io.github.abuseguard.email.DisposableEmailGuard.NAME,
+                                    "sign-up",
+                                    io.github.abuseguard.Mode.MONITOR);
+                    org.springframework.mock.web.MockHttpServletResponse passed =
+                            new org.springframework.mock.web.MockHttpServletResponse();
+                    filter.doFilter(signUp("198.51.100.111"), passed, handler);
+                    assertThat(violations[0])
+                            .as("the constraint on a request the monitored rule judged")
+                            .isZero();
+                    assertThat(validator.validate(new SignUp("bot@yopmail.com")))
+                            .as("outside a request the rule judged: the guard is enforced")
+                            .hasSize(1);
+                });
+    }
+
+    private static org.springframework.mock.web.MockHttpServletRequest signUp(String client) {
+        org.springframework.mock.web.MockHttpServletRequest request =
+                new org.springframework.mock.web.MockHttpServletRequest("POST", "/api/accounts");
+        request.setRemoteAddr(client);
+        request.setContentType("application/json");
+        request.setContent("{\"email\":\"bot@yopmail.com\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        request.addHeader("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0");
+        return request;
+    }
+
+    /**
      * review59 F4: the constraint's look-ups were made for no client, so they shared one cap per registered domain and
      * no client's share of those in flight: one client's slow decoys made everyone's addresses wait. It asks for the
      * site of the request being validated, as the application's client resolver tells it.
