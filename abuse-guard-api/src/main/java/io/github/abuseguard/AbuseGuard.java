@@ -598,10 +598,19 @@ public final class AbuseGuard implements AutoCloseable {
             if ((applying & 1L << i) == 0 || modeOf(slots[i], null) == Mode.MONITOR) {
                 continue;
             }
-            Guard guard = slots[i].guard;
+            GuardSlot slot = slots[i];
+            Guard guard = slot.guard;
             try {
                 RuleGuard.Applying rules = plan == null ? null : plan.rules[i];
-                if (rules == null ? guard.mayDecoy(request) : ((RuleGuard<?>) guard).mayDecoy(request, rules)) {
+                if (guard instanceof RuleGuard<?> ruleGuard) {
+                    // a rule switched live to monitor decoys nothing either (probe80a F6)
+                    if (ruleGuard.mayDecoy(
+                            request,
+                            rules == null ? RuleGuard.eachRuleMatched() : rules,
+                            rule -> modeOf(slot, rule) == Mode.MONITOR)) {
+                        return true;
+                    }
+                } else if (guard.mayDecoy(request)) {
                     return true;
                 }
             } catch (RuntimeException e) {
@@ -1731,8 +1740,22 @@ public final class AbuseGuard implements AutoCloseable {
      * @return the refusal to answer with, or {@code null} when the request goes on
      */
     public @Nullable Decision crossSiteRefusal(GuardRequest request) {
+        return crossSiteRefusal(request, false);
+    }
+
+    /**
+     * {@link #crossSiteRefusal(GuardRequest)} for an endpoint of the filter's own that only the site's own pages call
+     * (the browser proof's {@code POST}): a request without Fetch Metadata is judged by its {@code Origin} or {@code
+     * Referer} as a same-origin request is (probe80b F1: a plain-http clone's relay, to which browsers send no {@code
+     * Sec-Fetch-*}, forwarded its visitors' proofs with the clone's {@code Origin}).
+     */
+    public @Nullable Decision sameOriginOnlyRefusal(GuardRequest request) {
+        return crossSiteRefusal(request, true);
+    }
+
+    private @Nullable Decision crossSiteRefusal(GuardRequest request, boolean sameOriginOnly) {
         MethodPlan plan = plan(request);
-        Decision refusal = crossSiteRefusal(request, plan);
+        Decision refusal = crossSiteRefusal(request, plan, sameOriginOnly);
         if (refusal == null) {
             return null;
         }
@@ -1746,11 +1769,12 @@ public final class AbuseGuard implements AutoCloseable {
      * reported twice).
      */
     public @Nullable Decision unreportedCrossSiteRefusal(GuardRequest request) {
-        return crossSiteRefusal(request, plan(request));
+        return crossSiteRefusal(request, plan(request), false);
     }
 
-    private @Nullable Decision crossSiteRefusal(GuardRequest request, @Nullable MethodPlan plan) {
-        Decision refusal = crossSiteRequests.refusalOf(request);
+    private @Nullable Decision crossSiteRefusal(
+            GuardRequest request, @Nullable MethodPlan plan, boolean sameOriginOnly) {
+        Decision refusal = crossSiteRequests.refusalOf(request, sameOriginOnly);
         if (refusal == null) {
             return null;
         }

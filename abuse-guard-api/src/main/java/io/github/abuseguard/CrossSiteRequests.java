@@ -135,12 +135,24 @@ public final class CrossSiteRequests {
      */
     @Nullable
     Decision refusalOf(GuardRequest request) {
+        return refusalOf(request, false);
+    }
+
+    /**
+     * {@link #refusalOf(GuardRequest)}, where {@code sameOriginOnly}: for an endpoint only the site's own pages call
+     * (the browser proof's {@code POST}, which answers no CORS), a request without Fetch Metadata is judged as a
+     * same-origin one, by its {@code Origin} or {@code Referer} (probe80b F1: browsers send no {@code Sec-Fetch-*}
+     * to a plain-http page's relay, and a clone at {@code http://clone.example} relayed its visitors' proofs, earning
+     * its own address their history). Without either header (a native app's solver) it passes, as {@code null} does.
+     */
+    @Nullable
+    Decision refusalOf(GuardRequest request, boolean sameOriginOnly) {
         if (allowedOrigins == null) {
             return null;
         }
         String site = request.header("Sec-Fetch-Site");
         if (site == null) {
-            return null;
+            return sameOriginOnly ? proxiedRefusal(request, false) : null;
         }
         if (site.trim().equalsIgnoreCase("same-origin")) {
             return proxiedRefusal(request, false);

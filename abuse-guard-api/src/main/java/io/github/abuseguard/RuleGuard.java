@@ -172,6 +172,16 @@ public abstract class RuleGuard<R extends GuardRule> implements Guard {
 
     /** As {@link #mayDecoy(GuardRequest)}, for a request of a planned route. */
     protected final boolean mayDecoy(GuardRequest request, Applying applying) {
+        return mayDecoy(request, applying, rule -> false);
+    }
+
+    /**
+     * As {@link #mayDecoy(GuardRequest, Applying)}, leaving out the rules {@code monitored} names: a rule on trial
+     * answers nothing with a decoy (probe80a F6: a decoying rule switched live to monitor, or a monitored rate-limit
+     * guard's own decoy rule, took the route's {@code RateLimit} fields off every honest answer).
+     */
+    protected final boolean mayDecoy(
+            GuardRequest request, Applying applying, java.util.function.Predicate<String> monitored) {
         int[] rulesThatDecoy = decoying;
         if (rulesThatDecoy == null) {
             rulesThatDecoy = IntStream.range(0, rules.size())
@@ -180,7 +190,8 @@ public abstract class RuleGuard<R extends GuardRule> implements Guard {
             decoying = rulesThatDecoy;
         }
         for (int index : rulesThatDecoy) {
-            if (applies(applying, index, request)) {
+            if (applies(applying, index, request)
+                    && !monitored.test(rules.get(index).name())) {
                 return true;
             }
         }

@@ -238,7 +238,7 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
         ResponseHints hints = null;
         Decision passedOn = null;
         BitSet paid = null; // kept only once a rule's denial passes the request on
-        boolean silent = mayDecoy(request, applying);
+        boolean silent = mayDecoy(request, applying, monitored);
         boolean tarpitted = false; // by an enforced rule: the request may yet go on, so the rules after it are asked
         boolean decoyed = false; // by an enforced rule: answered as if served, so the rules after it are charged
         for (int n = 0; n < order.length; n++) {

@@ -278,9 +278,10 @@ final class ProofEndpoint {
     private void verify(
             HttpServletRequest request, HttpServletResponse response, ServletGuardRequest client, AbuseGuard engine)
             throws IOException {
-        Decision crossSite = engine.crossSiteRefusal(client);
+        Decision crossSite = engine.sameOriginOnlyRefusal(client);
         if (crossSite != null) {
-            // another site's page, or its relay, earns no history for the address it sends from (probe67e F2)
+            // another site's page, or its relay, earns no history for the address it sends from (probe67e F2), with
+            // Fetch Metadata or without: a plain-http clone's relay gets none from browsers (probe80b F1)
             refuseUnread(request, response, client, crossSite);
             return;
         }

@@ -5,6 +5,7 @@ import io.github.abuseguard.Mode;
 import io.github.abuseguard.failure.FailureGuard;
 import io.github.abuseguard.identity.ClientResolver;
 import io.github.abuseguard.servlet.ConnectionPeer;
+import io.github.abuseguard.store.StoreUnavailableException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
@@ -86,6 +87,23 @@ public class AbuseGuardControlEndpoint {
         return clients.clientKeyOf(checked(key));
     }
 
+    /** Whether the engine's IP allow list exempts the client key, an address, from every guard. */
+    private boolean allowListed(String client) {
+        if (client.indexOf('/') >= 0) {
+            return false; // a prefix: the list names addresses and blocks, not keys
+        }
+        for (io.github.abuseguard.Guard guard : engine.guards()) {
+            if (guard instanceof io.github.abuseguard.client.IpListGuard list
+                    && list.check(io.github.abuseguard.GuardRequest.builder("GET", "/")
+                                    .client(client)
+                                    .build())
+                            .isExempt()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The client key of the request being answered, as the filter resolves it; {@code null} outside a request. */
     private @Nullable String callersKey() {
         if (!(RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes)) {
@@ -115,6 +133,18 @@ public class AbuseGuardControlEndpoint {
                 || type == Character.PARAGRAPH_SEPARATOR;
     }
 
+    /** What the answers say of a store out of reach (probe80a F1: every control call answered 500). */
+    static final String STORE_UNAVAILABLE = "the shared store is unavailable";
+
+    /** The answer to a ban kept on this instance until the store answers again. */
+    private static Map<String, Object> pending(Map<String, Object> answer) {
+        answer.put(
+                "pending",
+                STORE_UNAVAILABLE + ": the ban holds on this instance and is written to the store with the first"
+                        + " request after it answers again; other instances learn of it then");
+        return answer;
+    }
+
     @ReadOperation
     public Map<String, Object> changes() {
         Map<String, Object> changes = new LinkedHashMap<>();
@@ -131,16 +161,22 @@ public class AbuseGuardControlEndpoint {
             // whom the failure rules locked out, which an unban lifts too (probe52d F2)
             Instant now = Instant.now();
             Map<String, Object> byRule = new LinkedHashMap<>();
-            failures.bans(LiveBans.MAX_LISTED)
-                    .forEach((rule, banned) -> byRule.put(
-                            rule,
-                            banned.stream()
-                                    .map(ban -> Map.of(
-                                            "key",
-                                            ban.key(),
-                                            "until",
-                                            now.plus(ban.remaining()).toString()))
-                                    .toList()));
+            Map<String, List<io.github.abuseguard.store.BannedKey>> locked;
+            try {
+                locked = failures.bans(LiveBans.MAX_LISTED);
+            } catch (StoreUnavailableException unavailable) {
+                changes.put("failureBans", STORE_UNAVAILABLE);
+                return;
+            }
+            locked.forEach((rule, banned) -> byRule.put(
+                    rule,
+                    banned.stream()
+                            .map(ban -> Map.of(
+                                    "key",
+                                    ban.key(),
+                                    "until",
+                                    now.plus(ban.remaining()).toString()))
+                            .toList()));
             changes.put("failureBans", byRule);
         });
         changes.put("lastsUntil", "restart");
@@ -214,19 +250,56 @@ public class AbuseGuardControlEndpoint {
                                 + " proxy that is not in abuse-guard.client.trusted-proxies, everyone's); ban it"
                                 + " from another address");
                     }
-                    bans.ban(client, length);
-                    audit.info("abuse-guard control: {} banned client key {} for {}", who, client, length);
+                    if (allowListed(client)) {
+                        // probe80a F3: answered 200 and listed, while the allow list's exemption skipped the ban
+                        throw new IllegalArgumentException("'" + client + "' is on abuse-guard.ip-lists.allow, which"
+                                + " exempts it from every guard, live bans included: take it off the list to ban it");
+                    }
+                    boolean written = bans.ban(client, length);
+                    audit.info(
+                            "abuse-guard control: {} banned client key {} for {}{}",
+                            who,
+                            client,
+                            length,
+                            written ? "" : " (kept here: the shared store is unavailable)");
+                    Map<String, Object> answer = changes();
+                    if (!engine.monitoredRoutes().isEmpty()) {
+                        // probe80a F4: a route on trial only reports the ban, as it reports any refusal
+                        answer.put(
+                                "stillMonitored",
+                                Map.of(
+                                        "routes",
+                                        engine.monitoredRoutes().stream()
+                                                .map(Object::toString)
+                                                .toList(),
+                                        "why",
+                                        "abuse-guard.routes.monitor and @AbuseGuardMonitor routes only report a"
+                                                + " banned client's requests"));
+                    }
+                    return written ? answer : pending(answer);
                 }
                 case "unban" -> {
                     String client = clientKey(key);
-                    bans.lift(client);
+                    boolean written = bans.lift(client);
                     if (!client.equals(key)) {
                         bans.lift(key); // a ban listed under the text as given, made before spellings were read
                     }
                     // probe52d F2: a client or user locked out by a failure rule stayed locked out
-                    List<String> rules = failureGuard()
-                            .map(failures -> failures.lift(key.strip(), clients.isClientKey(client) ? client : null))
-                            .orElse(List.of());
+                    List<String> rules;
+                    String unlifted = null;
+                    try {
+                        rules = failureGuard()
+                                .map(failures ->
+                                        failures.lift(key.strip(), clients.isClientKey(client) ? client : null))
+                                .orElse(List.of());
+                    } catch (StoreUnavailableException unavailable) {
+                        rules = List.of();
+                        unlifted = STORE_UNAVAILABLE + ": the live ban is lifted"
+                                + (written
+                                        ? ""
+                                        : " here, and on" + " the store with the first request after it answers again")
+                                + ", but no failure rule's ban is; unban again once it answers";
+                    }
                     boolean listing = rules.isEmpty()
                             && LISTED_DIGEST.matcher(key.strip()).matches();
                     audit.info(
@@ -236,6 +309,14 @@ public class AbuseGuardControlEndpoint {
                             rules.isEmpty() ? "" : " and its bans by failure rules " + rules);
                     Map<String, Object> answer = changes();
                     answer.put("lifted", Map.of("key", client, "failureRules", rules));
+                    if (unlifted != null) {
+                        answer.put("pending", unlifted);
+                    } else if (!written) {
+                        answer.put(
+                                "pending",
+                                STORE_UNAVAILABLE + ": lifted here, and on the store with the first request after it"
+                                        + " answers again");
+                    }
                     if (listing) {
                         // review56 F6: a listed digest lifts the ban it lists, but a failure rule counts by the name,
                         // and the answer said nothing of what it could not do
@@ -253,7 +334,13 @@ public class AbuseGuardControlEndpoint {
                     String target = name("rule", required("rule", rule));
                     FailureGuard failures = failureGuard()
                             .orElseThrow(() -> new IllegalArgumentException("no failure guard is configured"));
-                    failures.endUnderAttack(target);
+                    try {
+                        failures.endUnderAttack(target);
+                    } catch (StoreUnavailableException unavailable) {
+                        throw new InvalidEndpointRequestException(
+                                STORE_UNAVAILABLE + ": the under-attack mode was not ended; retry once it answers",
+                                STORE_UNAVAILABLE);
+                    }
                     audit.info(
                             "abuse-guard control: {} ended the under-attack mode of failure rule {} on every instance",
                             who,

@@ -5,6 +5,7 @@ import io.github.abuseguard.Guard;
 import io.github.abuseguard.GuardDescription;
 import io.github.abuseguard.OutcomeObserver;
 import io.github.abuseguard.internal.DeniedClients;
+import io.github.abuseguard.store.StoreUnavailableException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,8 +44,17 @@ public class AbuseGuardEndpoint {
         report.put("riskThreshold", engine.riskThreshold());
         List<Map<String, Object>> guards = new ArrayList<>();
         List<Map<String, Object>> rules = new ArrayList<>();
+        List<String> unavailable = new ArrayList<>();
         for (Guard guard : engine.guards()) {
-            GuardDescription description = guard.describe();
+            GuardDescription description;
+            try {
+                description = guard.describe();
+            } catch (StoreUnavailableException e) {
+                // its state is in the shared store, out of reach: the rest of the report still answers (probe80a F1)
+                unavailable.add(guard.name());
+                guards.add(Map.of("name", guard.name(), "mode", lower(engine.modeOf(guard))));
+                continue;
+            }
             guards.add(Map.of("name", guard.name(), "mode", lower(engine.modeOf(guard))));
             for (GuardDescription.Rule rule : description.rules()) {
                 Map<String, Object> view = new LinkedHashMap<>();
@@ -58,7 +68,17 @@ public class AbuseGuardEndpoint {
             description.state().forEach(report::putIfAbsent);
         }
         for (OutcomeObserver observer : engine.observers()) { // API discovery's inventory, say
-            observer.describe().state().forEach(report::putIfAbsent);
+            try {
+                observer.describe().state().forEach(report::putIfAbsent);
+            } catch (StoreUnavailableException e) {
+                unavailable.add(observer.name());
+            }
+        }
+        if (!unavailable.isEmpty()) {
+            report.put(
+                    "storeUnavailable",
+                    AbuseGuardControlEndpoint.STORE_UNAVAILABLE + ": the report lacks the state and rules of "
+                            + unavailable);
         }
         report.put("guards", guards);
         report.put("rules", rules);

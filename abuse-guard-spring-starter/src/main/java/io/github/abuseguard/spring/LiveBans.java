@@ -9,16 +9,29 @@ import io.github.abuseguard.internal.Durations;
 import io.github.abuseguard.store.BannedKey;
 import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.StateStore;
+import io.github.abuseguard.store.StoreUnavailableException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Bans set by an operator at run time, through the {@code abuseguardcontrol} Actuator endpoint: a
  * guard that refuses a banned client key with 403. The bans live in the state store, namespace
  * {@value #NAMESPACE}, so on Redis every instance honours a ban set on any of them, and
  * {@link #active()} lists the bans of every instance, read from the store.
+ *
+ * <p>While the store is unavailable (Redis down under {@code fail-open} or {@code fail-closed}), a ban or unban is kept
+ * on this instance, enforced here and written to the store with the next request once it answers again; a look-up that
+ * fails answers from the bans this instance set or saw, never refusing a client on no evidence (probe80a F1: every
+ * control call answered 500 and the change was lost; F2: under {@code fail-closed} every path, the control endpoint's
+ * included, was refused with 503 because the ban look-up failed). At most {@value #MAX_KEPT} bans are kept here and
+ * {@value #MAX_LISTED} changes wait.
  */
 final class LiveBans implements Guard {
     public static final String NAME = "live-ban";
@@ -28,8 +41,17 @@ final class LiveBans implements Guard {
 
     static final Duration MAX_DURATION = Duration.ofDays(365);
 
+    /** The most bans this instance remembers to answer from while the store is unavailable. */
+    static final int MAX_KEPT = 10_000;
+
     private final Bans bans;
     private final TimeSource timeSource;
+    /** Bans this instance set or saw, by key: when each ends ({@link TimeSource#nanoTime}). */
+    private final Map<String, Long> kept = new ConcurrentHashMap<>();
+    /** Changes not yet written to the store, in the order made: a ban's end, or {@link #LIFT}. */
+    private final Map<String, Long> pending = Collections.synchronizedMap(new LinkedHashMap<>());
+
+    private static final long LIFT = Long.MIN_VALUE;
 
     LiveBans(StateStore store, TimeSource timeSource) {
         this.bans = store.bans(NAMESPACE);
@@ -48,10 +70,31 @@ final class LiveBans implements Guard {
     @Override
     public Decision check(GuardRequest request) {
         String key = request.client().key();
-        if (!bans.isBanned(key)) {
-            return Decision.allow();
+        Duration left;
+        try {
+            if (!pending.isEmpty()) {
+                writePending();
+            }
+            if (!bans.isBanned(key)) {
+                if (!kept.isEmpty()) {
+                    kept.remove(key); // lifted elsewhere, or ended
+                }
+                return Decision.allow();
+            }
+            left = bans.remaining(key);
+            keep(key, left);
+        } catch (StoreUnavailableException unavailable) {
+            Long end = kept.get(key);
+            long now = timeSource.nanoTime();
+            if (end == null || end - now <= 0) {
+                return Decision.allow(); // a failed look-up is no evidence against the client
+            }
+            left = Duration.ofNanos(end - now);
         }
-        Duration left = bans.remaining(key);
+        return refusal(left);
+    }
+
+    private static Decision refusal(Duration left) {
         return Decision.deny(Action.REJECT)
                 .guard(NAME)
                 .rule(NAME)
@@ -65,22 +108,77 @@ final class LiveBans implements Guard {
     /**
      * Bans a client key for a time.
      *
+     * @return whether the store has it now; {@code false}: enforced here, written to the store once it answers
      * @throws IllegalArgumentException if the key is blank or longer than 256 characters, or the
      *     duration is not positive or longer than a year
      */
-    public void ban(String key, Duration duration) {
+    public boolean ban(String key, Duration duration) {
         requireKey(key);
         if (duration.isNegative() || duration.isZero() || duration.compareTo(MAX_DURATION) > 0) {
             throw new IllegalArgumentException("duration must be positive and at most "
                     + Durations.written(MAX_DURATION) + ", was " + Durations.written(duration));
         }
-        bans.ban(key, duration);
+        keep(key, duration);
+        return write(key, timeSource.nanoTime() + duration.toNanos());
     }
 
-    /** Lifts a key's ban, wherever it was set. */
-    public void lift(String key) {
+    /**
+     * Lifts a key's ban, wherever it was set.
+     *
+     * @return whether the store has it now; {@code false}: lifted here, written to the store once it answers
+     */
+    public boolean lift(String key) {
         requireKey(key);
-        bans.liftEverywhere(key);
+        kept.remove(key);
+        return write(key, LIFT);
+    }
+
+    /** Whether changes wait for the store to answer again. */
+    boolean pendingChanges() {
+        return !pending.isEmpty();
+    }
+
+    private void keep(String key, Duration left) {
+        if (kept.size() < MAX_KEPT || kept.containsKey(key)) {
+            kept.put(key, timeSource.nanoTime() + left.toNanos());
+        }
+    }
+
+    /** Writes one change after those waiting, or keeps it waiting: whether the store has it. */
+    private boolean write(String key, long end) {
+        synchronized (pending) {
+            if (pending.size() >= MAX_LISTED && !pending.containsKey(key)) {
+                throw new IllegalArgumentException("the shared store is unavailable and " + MAX_LISTED
+                        + " changes wait to be written to it already: retry once it answers");
+            }
+            pending.remove(key);
+            pending.put(key, end); // last: written after every change made before it
+        }
+        try {
+            writePending();
+            return true;
+        } catch (StoreUnavailableException unavailable) {
+            return false;
+        }
+    }
+
+    /** Writes the waiting changes to the store, in order; stops at the first it cannot write. */
+    private void writePending() {
+        synchronized (pending) {
+            Iterator<Map.Entry<String, Long>> changes = pending.entrySet().iterator();
+            while (changes.hasNext()) {
+                Map.Entry<String, Long> change = changes.next();
+                if (change.getValue() == LIFT) {
+                    bans.liftEverywhere(change.getKey());
+                } else {
+                    long left = change.getValue() - timeSource.nanoTime();
+                    if (left > 0) {
+                        bans.ban(change.getKey(), Duration.ofNanos(left));
+                    }
+                }
+                changes.remove();
+            }
+        }
     }
 
     /**
@@ -89,10 +187,23 @@ final class LiveBans implements Guard {
      */
     public List<Ban> active() {
         Instant now = timeSource.instant();
-        List<BannedKey> active = bans.active(MAX_LISTED);
-        List<Ban> listed = new ArrayList<>(active.size());
-        for (BannedKey ban : active) {
-            listed.add(new Ban(ban.key(), now.plus(ban.remaining())));
+        List<Ban> listed = new ArrayList<>();
+        try {
+            if (!pending.isEmpty()) {
+                writePending();
+            }
+            for (BannedKey ban : bans.active(MAX_LISTED)) {
+                listed.add(new Ban(ban.key(), now.plus(ban.remaining())));
+            }
+        } catch (StoreUnavailableException unavailable) {
+            // the store's list is out of reach: the bans this instance knows of
+            long nanos = timeSource.nanoTime();
+            kept.forEach((key, end) -> {
+                if (end - nanos > 0 && listed.size() < MAX_LISTED) {
+                    listed.add(new Ban(key, now.plusNanos(end - nanos)));
+                }
+            });
+            listed.sort(java.util.Comparator.comparing(Ban::until));
         }
         return listed;
     }

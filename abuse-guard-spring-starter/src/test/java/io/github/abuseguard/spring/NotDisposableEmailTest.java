@@ -253,6 +253,7 @@ class NotDisposableEmailTest {
     private static org.springframework.mock.web.MockHttpServletRequest signUp(String client) {
         org.springframework.mock.web.MockHttpServletRequest request =
                 new org.springframework.mock.web.MockHttpServletRequest("POST", "/api/accounts");
+        request.setServletPath("/api/accounts");
         request.setRemoteAddr(client);
         request.setContentType("application/json");
         request.setContent("{\"email\":\"bot@yopmail.com\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
