@@ -73,6 +73,9 @@ public final class AbuseGuard implements AutoCloseable {
     static final int MAX_PLANNED_SEGMENTS = 64;
 
     private final GuardSlot[] slots;
+    /** Per slot, whether a rule of its guard is monitored now: the engine's, the rule's or the guard's mode. */
+    private final java.util.function.Predicate<String>[] monitoredRules;
+
     private final GuardSlot[] observingGuards;
     private final ObserverSlot[] observers;
     private final Mode mode;
@@ -189,9 +192,16 @@ public final class AbuseGuard implements AutoCloseable {
         this.monitoredRoutes = builder.monitoredRoutes.toArray(RouteMarker[]::new);
         this.resources = List.copyOf(builder.resources);
         claimMonitoredGuards();
+        @SuppressWarnings("unchecked")
+        java.util.function.Predicate<String>[] monitoredRules = new java.util.function.Predicate[slots.length];
+        for (int i = 0; i < slots.length; i++) {
+            GuardSlot slot = slots[i];
+            monitoredRules[i] = rule -> mode == Mode.MONITOR || modeOf(slot, rule) == Mode.MONITOR;
+        }
+        this.monitoredRules = monitoredRules;
         try {
-            for (GuardSlot slot : slots) {
-                slot.guard.monitoredRules(rule -> mode == Mode.MONITOR || modeOf(slot, rule) == Mode.MONITOR);
+            for (int i = 0; i < slots.length; i++) {
+                slots[i].guard.monitoredRules(monitoredRules[i]);
             }
         } catch (RuntimeException e) {
             // This engine never comes to be, so nobody could close it: its claims go now, not when it is
@@ -598,16 +608,13 @@ public final class AbuseGuard implements AutoCloseable {
             if ((applying & 1L << i) == 0 || modeOf(slots[i], null) == Mode.MONITOR) {
                 continue;
             }
-            GuardSlot slot = slots[i];
-            Guard guard = slot.guard;
+            Guard guard = slots[i].guard;
             try {
                 RuleGuard.Applying rules = plan == null ? null : plan.rules[i];
                 if (guard instanceof RuleGuard<?> ruleGuard) {
                     // a rule switched live to monitor decoys nothing either (probe80a F6)
                     if (ruleGuard.mayDecoy(
-                            request,
-                            rules == null ? RuleGuard.eachRuleMatched() : rules,
-                            rule -> modeOf(slot, rule) == Mode.MONITOR)) {
+                            request, rules == null ? RuleGuard.eachRuleMatched() : rules, monitoredRules[i])) {
                         return true;
                     }
                 } else if (guard.mayDecoy(request)) {

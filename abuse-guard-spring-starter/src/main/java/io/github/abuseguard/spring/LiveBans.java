@@ -133,14 +133,13 @@ final class LiveBans implements Guard {
         return write(key, LIFT);
     }
 
-    /** Whether changes wait for the store to answer again. */
-    boolean pendingChanges() {
-        return !pending.isEmpty();
-    }
-
     private void keep(String key, Duration left) {
+        long now = timeSource.nanoTime();
+        if (kept.size() >= MAX_KEPT && !kept.containsKey(key)) {
+            kept.values().removeIf(end -> end - now <= 0); // the ended ones make room
+        }
         if (kept.size() < MAX_KEPT || kept.containsKey(key)) {
-            kept.put(key, timeSource.nanoTime() + left.toNanos());
+            kept.put(key, now + left.toNanos());
         }
     }
 
