@@ -297,7 +297,7 @@ public class AbuseGuardControlEndpoint {
                         unlifted = STORE_UNAVAILABLE + ": the live ban is lifted"
                                 + (written
                                         ? ""
-                                        : " here, and on" + " the store with the first request after it answers again")
+                                        : " here, and on the store with the first request after it answers again")
                                 + ", but no failure rule's ban is; unban again once it answers";
                     }
                     boolean listing = rules.isEmpty()
