@@ -1585,22 +1585,6 @@ public final class AbuseGuard implements AutoCloseable {
     }
 
     /**
-     * The mode one rule of a guard effectively runs in: monitor when the engine is in monitor mode, else the rule's
-     * mode switched at run time, else the guard's (switched or configured), as {@link #modeOf(Guard)}.
-     *
-     * @param rule the rule's name, as the guard's decisions give it; {@code null} for the guard's own mode
-     * @throws IllegalArgumentException if the guard is not one of this engine's
-     */
-    public Mode modeOf(Guard guard, @Nullable String rule) {
-        for (GuardSlot slot : slots) {
-            if (slot.guard == guard) {
-                return mode == Mode.MONITOR ? Mode.MONITOR : modeOf(slot, rule);
-            }
-        }
-        throw new IllegalArgumentException("not a guard of this engine: " + guard.name());
-    }
-
-    /**
      * The mode of the cross-site check ({@link CrossSiteRequests}), which refuses before any guard: its configured
      * one ({@code abuse-guard.cross-site.mode}) or the one switched live under the name
      * {@value CrossSiteRequests#NAME}, and {@link Mode#MONITOR} under an engine-wide monitor. Whether it refuses

@@ -38,9 +38,9 @@ import tools.jackson.core.json.JsonFactory;
  * application serves (routes the framework names, kept templates) and as many for the folds of paths no route serves,
  * so that made-up paths, which any client can send by the thousand, never take an application route's place. Past the
  * node bound new literal segments fold into a variable. When the folds of unrouted paths fill their share, a new one
- * takes the place of the one longest held that the application never answered {@code 2xx} or {@code 3xx}: made-up paths
- * replace one another, never a path the application answered; with every place answered (or the served share full)
- * the request is counted under {@value #OVERFLOW}.
+ * takes the place of the one longest held that the application never answered {@code 2xx} and no route's request
+ * reached: made-up paths replace one another, never a path the application answered; with every place kept (or the
+ * served share full) the request is counted under {@value #OVERFLOW}.
  */
 public final class EndpointInventory implements OutcomeObserver {
 
@@ -83,8 +83,8 @@ public final class EndpointInventory implements OutcomeObserver {
     private final Endpoint[] unrouted;
 
     private int unroutedCount; // guarded by unrouted
-    /** Unrouted folds answered {@code 2xx}/{@code 3xx}: they keep their places. Guarded by unrouted. */
-    private int answeredUnrouted;
+    /** Unrouted folds answered {@code 2xx}, or a route's: they keep their places. Guarded by unrouted. */
+    private int keptUnrouted;
     /** The place of {@link #unrouted} a new fold looks at first once the share is full. Guarded by unrouted. */
     private int hand;
 
@@ -300,8 +300,8 @@ public final class EndpointInventory implements OutcomeObserver {
             endpoint = servedTemplate ? servedEntry(template) : unroutedEntry(template);
         }
         endpoint.record(method, status, timeSource.nanoTime());
-        if (!endpoint.answered && status >= 200 && status < 400) {
-            markAnswered(endpoint);
+        if (!endpoint.kept && ((status >= 200 && status < 300) || servedTemplate)) {
+            keep(endpoint);
         }
     }
 
@@ -323,7 +323,7 @@ public final class EndpointInventory implements OutcomeObserver {
 
     /**
      * The entry of a new unrouted fold: a free place of their share, else the place of the unrouted fold longest held
-     * that the application never answered, else (every place held by an answered fold) {@value #OVERFLOW}'s.
+     * that is not kept, else (every place kept) {@value #OVERFLOW}'s.
      */
     private Endpoint unroutedEntry(String template) {
         synchronized (unrouted) {
@@ -334,10 +334,10 @@ public final class EndpointInventory implements OutcomeObserver {
             int place;
             if (unroutedCount < unrouted.length) {
                 place = unroutedCount++;
-            } else if (answeredUnrouted >= unrouted.length) {
+            } else if (keptUnrouted >= unrouted.length) {
                 return overflow();
             } else {
-                while (unrouted[hand].answered) { // ends: fewer than all places are answered
+                while (unrouted[hand].kept) { // ends: fewer than all places are kept
                     hand = (hand + 1) % unrouted.length;
                 }
                 place = hand;
@@ -351,13 +351,17 @@ public final class EndpointInventory implements OutcomeObserver {
         }
     }
 
-    /** Marks an entry answered by the application; an unrouted fold then keeps its place. */
-    private void markAnswered(Endpoint endpoint) {
+    /**
+     * Marks an entry the application answered {@code 2xx}, or a route's: an unrouted fold then keeps its place
+     * (review142 F1: a route's entry first made for a request that had no route yet, a guard's refusal before dispatch,
+     * was replaced by made-up paths with all its counts).
+     */
+    private void keep(Endpoint endpoint) {
         synchronized (unrouted) {
-            if (!endpoint.answered) {
-                endpoint.answered = true;
+            if (!endpoint.kept) {
+                endpoint.kept = true;
                 if (endpoint.unrouted && endpoints.get(endpoint.template) == endpoint) {
-                    answeredUnrouted++;
+                    keptUnrouted++;
                 }
             }
         }
@@ -601,8 +605,12 @@ public final class EndpointInventory implements OutcomeObserver {
         /** Whether it is the fold of a path no route serves, held in a place of that share. */
         final boolean unrouted;
 
-        /** Whether the application answered any of its requests {@code 2xx} or {@code 3xx}. */
-        volatile boolean answered;
+        /**
+         * Whether it keeps its place: the application answered one of its requests {@code 2xx} (not {@code 3xx}:
+         * review142 F2, a login redirect answers every made-up path of an anonymous client), or a route's request
+         * reached it.
+         */
+        volatile boolean kept;
 
         private final long firstSeen;
         /** The methods seen, in the order first seen; replaced, never changed in place. */

@@ -79,19 +79,14 @@ public class NotDisposableEmailValidator implements ConstraintValidator<NotDispo
         return true;
     }
 
-    /**
-     * Whether the engine only reports the e-mail guard's refusals now: its mode, or the engine's, is monitor, or the
-     * rule that judged the request being validated is (user75 F1: a rule switched live to monitor only reported the
-     * address, and the constraint still refused it).
-     */
+    /** Whether the engine only reports the e-mail guard's refusals now (its mode, or the engine's, is monitor). */
     private boolean monitored() {
         if (engine == null) {
             return false;
         }
         for (io.github.abuseguard.Guard guard : engine.guards()) {
             if (guard instanceof io.github.abuseguard.email.DisposableEmailGuard) {
-                return engine.modeOf(guard) == io.github.abuseguard.Mode.MONITOR
-                        || (REQUESTS_KNOWN && RequestSite.judgedByMonitoredRule(engine, guard));
+                return engine.modeOf(guard) == io.github.abuseguard.Mode.MONITOR;
             }
         }
         // no e-mail guard in the engine (no rule or annotation names a field): its property says
