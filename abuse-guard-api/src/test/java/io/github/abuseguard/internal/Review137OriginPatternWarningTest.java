@@ -2,9 +2,7 @@ package io.github.abuseguard.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import io.github.abuseguard.testing.StandardError;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,24 +14,30 @@ import org.junit.jupiter.api.Test;
  */
 class Review137OriginPatternWarningTest {
 
-    private static String printedWhileParsing(String pattern) {
-        PrintStream original = System.err;
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        try {
-            System.setErr(new PrintStream(printed, true, StandardCharsets.UTF_8));
-            OriginPattern.parse(pattern);
-        } finally {
-            System.setErr(original);
-        }
-        return printed.toString(StandardCharsets.UTF_8);
+    private static String printedWhileParsing(String pattern) throws Exception {
+        return StandardError.printedBy(() -> OriginPattern.parse(pattern));
     }
 
     @Test
-    void aDevelopmentWildcardOverLocalhostIsQuiet() {
+    void aDevelopmentWildcardOverLocalhostIsQuiet() throws Exception {
         assertThat(printedWhileParsing("https://*.github.io"))
                 .as("control: a platform's suffix warns")
                 .contains("anyone can register");
         assertThat(printedWhileParsing("http://*.localhost:3000")).doesNotContain("anyone can register");
         assertThat(printedWhileParsing("https://*.internal")).doesNotContain("anyone can register");
+    }
+
+    /**
+     * review141 F4: a wildcard over a name whose every child the list makes a public suffix ({@code *.platformsh.site},
+     * {@code *.compute-1.amazonaws.com}) allows every customer of the platform, and start-up said nothing: the name
+     * itself is no suffix.
+     */
+    @Test
+    void aWildcardOverANameWhoseEveryChildIsAPublicSuffixWarns() throws Exception {
+        assertThat(SiteNames.sameSite("a.b.platformsh.site", "c.d.platformsh.site"))
+                .as("control: two hosts under *.platformsh.site are different sites")
+                .isFalse();
+        assertThat(printedWhileParsing("https://*.platformsh.site")).contains("anyone can register");
+        assertThat(printedWhileParsing("https://*.compute-1.amazonaws.com")).contains("anyone can register");
     }
 }

@@ -32,9 +32,19 @@ class Review134OriginSameSiteTest {
                 .build();
     }
 
-    /** F2: the clone's page on its own domain under {@code me.uk}, relayed to the shop with Host rewritten. */
+    /**
+     * F2: the clone's page on its own domain under {@code me.uk}, relayed to the shop with Host rewritten; review141 F1:
+     * a clone on another project of the app's platform where the Public Suffix List lacks the platform ({@code
+     * glitch.me}, {@code wordpress.com}; {@code github.io}, which it lists, the control).
+     */
     @ParameterizedTest(name = "{0} to {1}")
-    @CsvSource({"https://www.clone.me.uk, https://shop.me.uk", "https://www.clone.tokyo.jp, https://shop.tokyo.jp"})
+    @CsvSource({
+        "https://www.clone.me.uk, https://shop.me.uk",
+        "https://www.clone.tokyo.jp, https://shop.tokyo.jp",
+        "https://evil-clone.github.io, https://shop.github.io",
+        "https://evil-clone.glitch.me, https://shop.glitch.me",
+        "https://evil-clone.wordpress.com, https://shop.wordpress.com"
+    })
     void aCloneUnderAnUnlistedSuffixIsNotTheSitesSibling(String clone, String target) {
         Decision decision = guard.check(write(clone, target));
 
