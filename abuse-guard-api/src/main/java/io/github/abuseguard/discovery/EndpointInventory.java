@@ -326,6 +326,9 @@ public final class EndpointInventory implements OutcomeObserver {
      * that is not kept, else (every place kept) {@value #OVERFLOW}'s.
      */
     private Endpoint unroutedEntry(String template) {
+        if (template.equals(OVERFLOW)) {
+            return overflow(); // a client's literal /{overflow} is counted there, not given a place (review142)
+        }
         synchronized (unrouted) {
             Endpoint endpoint = endpoints.get(template);
             if (endpoint != null) {
