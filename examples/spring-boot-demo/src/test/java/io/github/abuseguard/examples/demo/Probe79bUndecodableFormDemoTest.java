@@ -59,12 +59,12 @@ class Probe79bUndecodableFormDemoTest {
             LoopbackClient.Answer plain = client.send(
                     "127.0.9." + n++,
                     "POST",
-                    request[0].formatted("unguarded-newsletter"),
+                    request[0].replace("%s", "unguarded-newsletter"),
                     request[1],
                     "Content-Type",
                     FORM);
             LoopbackClient.Answer guarded = client.send(
-                    "127.0.9." + n++, "POST", request[0].formatted("newsletter"), request[1], "Content-Type", FORM);
+                    "127.0.9." + n++, "POST", request[0].replace("%s", "newsletter"), request[1], "Content-Type", FORM);
             assertThat(plain.status())
                     .as("control, unguarded: %s %s", request[0], request[1])
                     .isEqualTo(400);
