@@ -143,12 +143,21 @@ public final class CrossSiteRequests {
      * (the browser proof's {@code POST}, which answers no CORS), a request without Fetch Metadata is judged as a
      * same-origin one, by its {@code Origin} or {@code Referer} (probe80b F1: browsers send no {@code Sec-Fetch-*}
      * to a plain-http page's relay, and a clone at {@code http://clone.example} relayed its visitors' proofs, earning
-     * its own address their history). Without either header (a native app's solver) it passes, as {@code null} does.
+     * its own address their history), and an {@code Origin} of {@code null} is refused, as the site's own script never
+     * sends one (review143 F4). Without either header (a native app's solver) it passes.
      */
     @Nullable
     Decision refusalOf(GuardRequest request, boolean sameOriginOnly) {
         if (allowedOrigins == null) {
             return null;
+        }
+        if (sameOriginOnly) {
+            // the site's own script names its page's origin (referrerPolicy strict-origin): a null one is another
+            // page's, posting with no-referrer through a relay (review143 F4)
+            String origin = request.header("Origin");
+            if (origin != null && origin.trim().equals("null")) {
+                return PROXIED_REFUSAL;
+            }
         }
         String site = request.header("Sec-Fetch-Site");
         if (site == null) {

@@ -77,6 +77,38 @@ class ProofEndpointProbe80bTest {
                 .isFalse();
     }
 
+    /**
+     * review143 F4: the clone's own page (not the site's script) posts the solved proof to its stock relay with
+     * {@code fetch(url, {method: 'POST', mode: 'no-cors', referrerPolicy: 'no-referrer'})}: a browser then sends
+     * {@code Origin: null} and no {@code Referer}, which the relay forwards as is. The proxied check lets an {@code
+     * Origin} of {@code null} through (a form under no-referrer), so the relay's address earns its visitors' history,
+     * over http and https alike. The site's own script always sends its origin ({@code referrerPolicy:
+     * 'strict-origin'}, probe70b), so on the proof's {@code POST} a {@code null} origin is never the site's page.
+     */
+    @Test
+    void aProofRelayedWithANullOriginEarnsItsRelayNoHistory() throws Exception {
+        for (boolean fetchMetadata : new boolean[] {false, true}) {
+            HttpRequest.Builder post = HttpRequest.newBuilder(server.uri("/abuse-guard/proof"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .header("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0.0.0 Safari/537.36")
+                    .header("Origin", "null")
+                    .POST(HttpRequest.BodyPublishers.ofString(solved()));
+            if (fetchMetadata) {
+                post.header("Sec-Fetch-Site", "same-origin")
+                        .header("Sec-Fetch-Mode", "no-cors")
+                        .header("Sec-Fetch-Dest", "empty");
+            }
+            HttpResponse<String> relayed = server.send(post);
+
+            assertThat(relayed.statusCode())
+                    .as("the relayed proof with Origin: null, Fetch Metadata " + fetchMetadata)
+                    .isEqualTo(403);
+            assertThat(history.has(CLIENT))
+                    .as("the relay's address earned a history")
+                    .isFalse();
+        }
+    }
+
     private String solved() throws Exception {
         Matcher asked = CHALLENGE.matcher(server.get("/abuse-guard/proof").body());
         assertThat(asked.find()).isTrue();

@@ -140,8 +140,8 @@ public class AbuseGuardControlEndpoint {
     private static Map<String, Object> pending(Map<String, Object> answer) {
         answer.put(
                 "pending",
-                STORE_UNAVAILABLE + ": the ban holds on this instance and is written to the store with the first"
-                        + " request after it answers again; other instances learn of it then");
+                STORE_UNAVAILABLE + ": the ban holds on this instance only, until the store answers again; ban"
+                        + " again then to share it with every instance");
         return answer;
     }
 
@@ -263,7 +263,17 @@ public class AbuseGuardControlEndpoint {
                             length,
                             written ? "" : " (kept here: the shared store is unavailable)");
                     Map<String, Object> answer = changes();
-                    if (!engine.monitoredRoutes().isEmpty()) {
+                    if (engine.mode() == Mode.MONITOR) {
+                        // review143 F5: the engine only reports, bans included
+                        answer.put(
+                                "stillMonitored",
+                                Map.of(
+                                        "engine",
+                                        "monitor",
+                                        "why",
+                                        "abuse-guard.mode is monitor: a banned client's requests are only reported;"
+                                                + " restart with abuse-guard.mode=enforce to refuse them"));
+                    } else if (!engine.monitoredRoutes().isEmpty()) {
                         // probe80a F4: a route on trial only reports the ban, as it reports any refusal
                         answer.put(
                                 "stillMonitored",
@@ -294,11 +304,8 @@ public class AbuseGuardControlEndpoint {
                                 .orElse(List.of());
                     } catch (StoreUnavailableException unavailable) {
                         rules = List.of();
-                        unlifted = STORE_UNAVAILABLE + ": the live ban is lifted"
-                                + (written
-                                        ? ""
-                                        : " here, and on the store with the first request after it answers again")
-                                + ", but no failure rule's ban is; unban again once it answers";
+                        unlifted = STORE_UNAVAILABLE + ": the live ban is lifted" + (written ? "" : " here only")
+                                + ", and no failure rule's ban is; unban again once it answers";
                     }
                     boolean listing = rules.isEmpty()
                             && LISTED_DIGEST.matcher(key.strip()).matches();
@@ -314,8 +321,8 @@ public class AbuseGuardControlEndpoint {
                     } else if (!written) {
                         answer.put(
                                 "pending",
-                                STORE_UNAVAILABLE + ": lifted here, and on the store with the first request after it"
-                                        + " answers again");
+                                STORE_UNAVAILABLE + ": lifted on this instance only; a ban the store holds applies"
+                                        + " again once it answers: unban again then");
                     }
                     if (listing) {
                         // review56 F6: a listed digest lifts the ban it lists, but a failure rule counts by the name,

@@ -13,9 +13,6 @@ import io.github.abuseguard.store.StoreUnavailableException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,12 +23,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@value #NAMESPACE}, so on Redis every instance honours a ban set on any of them, and
  * {@link #active()} lists the bans of every instance, read from the store.
  *
- * <p>While the store is unavailable (Redis down under {@code fail-open} or {@code fail-closed}), a ban or unban is kept
- * on this instance, enforced here and written to the store with the next request once it answers again; a look-up that
- * fails answers from the bans this instance set or saw, never refusing a client on no evidence (probe80a F1: every
- * control call answered 500 and the change was lost; F2: under {@code fail-closed} every path, the control endpoint's
- * included, was refused with 503 because the ban look-up failed). At most {@value #MAX_KEPT} bans are kept here and
- * {@value #MAX_LISTED} changes wait.
+ * <p>While the store is unavailable (Redis down under {@code fail-open} or {@code fail-closed}), a ban or unban holds on
+ * this instance only, until the store answers again, and is not written to it later (review143 F1: instances writing
+ * their kept changes after an outage undid each other's newer ones; F2: the writes held every request): the operator
+ * repeats it once the store answers. A look-up that fails answers from the bans this instance set or saw, never
+ * refusing a client on no evidence (probe80a F1: every control call answered 500; F2: under {@code fail-closed} every
+ * path, the control endpoint's included, was refused with 503 because the ban look-up failed). At most {@value
+ * #MAX_KEPT} bans are kept here; one the operator sets makes room by dropping the one soonest to end.
  */
 final class LiveBans implements Guard {
     public static final String NAME = "live-ban";
@@ -48,10 +46,6 @@ final class LiveBans implements Guard {
     private final TimeSource timeSource;
     /** Bans this instance set or saw, by key: when each ends ({@link TimeSource#nanoTime}). */
     private final Map<String, Long> kept = new ConcurrentHashMap<>();
-    /** Changes not yet written to the store, in the order made: a ban's end, or {@link #LIFT}. */
-    private final Map<String, Long> pending = Collections.synchronizedMap(new LinkedHashMap<>());
-
-    private static final long LIFT = Long.MIN_VALUE;
 
     LiveBans(StateStore store, TimeSource timeSource) {
         this.bans = store.bans(NAMESPACE);
@@ -72,9 +66,6 @@ final class LiveBans implements Guard {
         String key = request.client().key();
         Duration left;
         try {
-            if (!pending.isEmpty()) {
-                writePending();
-            }
             if (!bans.isBanned(key)) {
                 if (!kept.isEmpty()) {
                     kept.remove(key); // lifted elsewhere, or ended
@@ -82,7 +73,7 @@ final class LiveBans implements Guard {
                 return Decision.allow();
             }
             left = bans.remaining(key);
-            keep(key, left);
+            keep(key, left, false);
         } catch (StoreUnavailableException unavailable) {
             Long end = kept.get(key);
             long now = timeSource.nanoTime();
@@ -108,7 +99,7 @@ final class LiveBans implements Guard {
     /**
      * Bans a client key for a time.
      *
-     * @return whether the store has it now; {@code false}: enforced here, written to the store once it answers
+     * @return whether the store has it; {@code false}: the store is unavailable, and the ban holds here only
      * @throws IllegalArgumentException if the key is blank or longer than 256 characters, or the
      *     duration is not positive or longer than a year
      */
@@ -118,65 +109,49 @@ final class LiveBans implements Guard {
             throw new IllegalArgumentException("duration must be positive and at most "
                     + Durations.written(MAX_DURATION) + ", was " + Durations.written(duration));
         }
-        keep(key, duration);
-        return write(key, timeSource.nanoTime() + duration.toNanos());
-    }
-
-    /**
-     * Lifts a key's ban, wherever it was set.
-     *
-     * @return whether the store has it now; {@code false}: lifted here, written to the store once it answers
-     */
-    public boolean lift(String key) {
-        requireKey(key);
-        kept.remove(key);
-        return write(key, LIFT);
-    }
-
-    private void keep(String key, Duration left) {
-        long now = timeSource.nanoTime();
-        if (kept.size() >= MAX_KEPT && !kept.containsKey(key)) {
-            kept.values().removeIf(end -> end - now <= 0); // the ended ones make room
-        }
-        if (kept.size() < MAX_KEPT || kept.containsKey(key)) {
-            kept.put(key, now + left.toNanos());
-        }
-    }
-
-    /** Writes one change after those waiting, or keeps it waiting: whether the store has it. */
-    private boolean write(String key, long end) {
-        synchronized (pending) {
-            if (pending.size() >= MAX_LISTED && !pending.containsKey(key)) {
-                throw new IllegalArgumentException("the shared store is unavailable and " + MAX_LISTED
-                        + " changes wait to be written to it already: retry once it answers");
-            }
-            pending.remove(key);
-            pending.put(key, end); // last: written after every change made before it
-        }
+        keep(key, duration, true);
         try {
-            writePending();
+            bans.ban(key, duration);
             return true;
         } catch (StoreUnavailableException unavailable) {
             return false;
         }
     }
 
-    /** Writes the waiting changes to the store, in order; stops at the first it cannot write. */
-    private void writePending() {
-        synchronized (pending) {
-            Iterator<Map.Entry<String, Long>> changes = pending.entrySet().iterator();
-            while (changes.hasNext()) {
-                Map.Entry<String, Long> change = changes.next();
-                if (change.getValue() == LIFT) {
-                    bans.liftEverywhere(change.getKey());
-                } else {
-                    long left = change.getValue() - timeSource.nanoTime();
-                    if (left > 0) {
-                        bans.ban(change.getKey(), Duration.ofNanos(left));
-                    }
-                }
-                changes.remove();
+    /**
+     * Lifts a key's ban, wherever it was set.
+     *
+     * @return whether the store has it; {@code false}: the store is unavailable, and the ban is lifted here only (the
+     *     store's copy, if any, holds again once it answers)
+     */
+    public boolean lift(String key) {
+        requireKey(key);
+        kept.remove(key);
+        try {
+            bans.liftEverywhere(key);
+            return true;
+        } catch (StoreUnavailableException unavailable) {
+            return false;
+        }
+    }
+
+    /**
+     * Remembers a ban's end for a look-up the store cannot answer. One the operator set here ({@code set}) makes room by
+     * dropping the ended ones, then the one soonest to end (review143 F3: past the bound, an outage's ban was answered
+     * "holds here" and held nowhere); one only seen is remembered while there is room.
+     */
+    private void keep(String key, Duration left, boolean set) {
+        long now = timeSource.nanoTime();
+        if (kept.size() >= MAX_KEPT && !kept.containsKey(key)) {
+            kept.values().removeIf(end -> end - now <= 0);
+            if (set && kept.size() >= MAX_KEPT) {
+                kept.entrySet().stream()
+                        .min(Map.Entry.comparingByValue((one, other) -> Long.compare(one - now, other - now)))
+                        .ifPresent(soonest -> kept.remove(soonest.getKey(), soonest.getValue()));
             }
+        }
+        if (kept.size() < MAX_KEPT || kept.containsKey(key)) {
+            kept.put(key, now + left.toNanos());
         }
     }
 
@@ -188,9 +163,6 @@ final class LiveBans implements Guard {
         Instant now = timeSource.instant();
         List<Ban> listed = new ArrayList<>();
         try {
-            if (!pending.isEmpty()) {
-                writePending();
-            }
             for (BannedKey ban : bans.active(MAX_LISTED)) {
                 listed.add(new Ban(ban.key(), now.plus(ban.remaining())));
             }
