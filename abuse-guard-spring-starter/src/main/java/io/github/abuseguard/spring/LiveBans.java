@@ -23,13 +23,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@value #NAMESPACE}, so on Redis every instance honours a ban set on any of them, and
  * {@link #active()} lists the bans of every instance, read from the store.
  *
- * <p>While the store is unavailable (Redis down under {@code fail-open} or {@code fail-closed}), a ban or unban holds on
- * this instance only, until the store answers again, and is not written to it later (review143 F1: instances writing
- * their kept changes after an outage undid each other's newer ones; F2: the writes held every request): the operator
- * repeats it once the store answers. A look-up that fails answers from the bans this instance set or saw, never
- * refusing a client on no evidence (probe80a F1: every control call answered 500; F2: under {@code fail-closed} every
- * path, the control endpoint's included, was refused with 503 because the ban look-up failed). At most {@value
- * #MAX_KEPT} bans are kept here; one the operator sets makes room by dropping the one soonest to end.
+ * <p>While the store is unavailable (Redis down under {@code fail-open} or {@code fail-closed}; under {@code
+ * local-fallback} the store keeps a local copy itself), a ban or unban made on this instance holds here only, until the
+ * store answers again, and is not written to it later (review143 F1: instances writing their kept changes after an
+ * outage undid each other's newer ones; F2: the writes held every request): the operator repeats it once the store
+ * answers. A look-up that fails is answered from those bans alone, never refusing a client on no evidence (probe80a F1:
+ * every control call answered 500; F2: under {@code fail-closed} every path, the control endpoint's included, was
+ * refused with 503 because the ban look-up failed), and they are forgotten as soon as the store answers (review144 F1,
+ * F2: copies of bans the store had lifted meanwhile came back with the next outage). At most {@value #MAX_LISTED}.
  */
 final class LiveBans implements Guard {
     public static final String NAME = "live-ban";
@@ -39,13 +40,10 @@ final class LiveBans implements Guard {
 
     static final Duration MAX_DURATION = Duration.ofDays(365);
 
-    /** The most bans this instance remembers to answer from while the store is unavailable. */
-    static final int MAX_KEPT = 10_000;
-
     private final Bans bans;
     private final TimeSource timeSource;
-    /** Bans this instance set or saw, by key: when each ends ({@link TimeSource#nanoTime}). */
-    private final Map<String, Long> kept = new ConcurrentHashMap<>();
+    /** Bans set on this instance while the store was unavailable, by key: when each ends ({@link TimeSource#nanoTime}). */
+    private final Map<String, Long> heldHere = new ConcurrentHashMap<>();
 
     LiveBans(StateStore store, TimeSource timeSource) {
         this.bans = store.bans(NAMESPACE);
@@ -66,16 +64,16 @@ final class LiveBans implements Guard {
         String key = request.client().key();
         Duration left;
         try {
-            if (!bans.isBanned(key)) {
-                if (!kept.isEmpty()) {
-                    kept.remove(key); // lifted elsewhere, or ended
-                }
+            boolean banned = bans.isBanned(key);
+            if (!heldHere.isEmpty()) {
+                heldHere.clear(); // the store answers again: the outage's bans held until now
+            }
+            if (!banned) {
                 return Decision.allow();
             }
             left = bans.remaining(key);
-            keep(key, left, false);
         } catch (StoreUnavailableException unavailable) {
-            Long end = kept.get(key);
+            Long end = heldHere.get(key);
             long now = timeSource.nanoTime();
             if (end == null || end - now <= 0) {
                 return Decision.allow(); // a failed look-up is no evidence against the client
@@ -109,11 +107,18 @@ final class LiveBans implements Guard {
             throw new IllegalArgumentException("duration must be positive and at most "
                     + Durations.written(MAX_DURATION) + ", was " + Durations.written(duration));
         }
-        keep(key, duration, true);
         try {
             bans.ban(key, duration);
+            heldHere.remove(key);
             return true;
         } catch (StoreUnavailableException unavailable) {
+            long now = timeSource.nanoTime();
+            heldHere.values().removeIf(end -> end - now <= 0);
+            if (heldHere.size() >= MAX_LISTED && !heldHere.containsKey(key)) {
+                throw new IllegalArgumentException("the shared store is unavailable and " + MAX_LISTED
+                        + " bans hold on this instance already: retry once it answers");
+            }
+            heldHere.put(key, now + duration.toNanos());
             return false;
         }
     }
@@ -126,32 +131,12 @@ final class LiveBans implements Guard {
      */
     public boolean lift(String key) {
         requireKey(key);
-        kept.remove(key);
+        heldHere.remove(key);
         try {
             bans.liftEverywhere(key);
             return true;
         } catch (StoreUnavailableException unavailable) {
             return false;
-        }
-    }
-
-    /**
-     * Remembers a ban's end for a look-up the store cannot answer. One the operator set here ({@code set}) makes room by
-     * dropping the ended ones, then the one soonest to end (review143 F3: past the bound, an outage's ban was answered
-     * "holds here" and held nowhere); one only seen is remembered while there is room.
-     */
-    private void keep(String key, Duration left, boolean set) {
-        long now = timeSource.nanoTime();
-        if (kept.size() >= MAX_KEPT && !kept.containsKey(key)) {
-            kept.values().removeIf(end -> end - now <= 0);
-            if (set && kept.size() >= MAX_KEPT) {
-                kept.entrySet().stream()
-                        .min(Map.Entry.comparingByValue((one, other) -> Long.compare(one - now, other - now)))
-                        .ifPresent(soonest -> kept.remove(soonest.getKey(), soonest.getValue()));
-            }
-        }
-        if (kept.size() < MAX_KEPT || kept.containsKey(key)) {
-            kept.put(key, now + left.toNanos());
         }
     }
 
@@ -167,9 +152,9 @@ final class LiveBans implements Guard {
                 listed.add(new Ban(ban.key(), now.plus(ban.remaining())));
             }
         } catch (StoreUnavailableException unavailable) {
-            // the store's list is out of reach: the bans this instance knows of
+            // the store's list is out of reach: the bans that hold on this instance
             long nanos = timeSource.nanoTime();
-            kept.forEach((key, end) -> {
+            heldHere.forEach((key, end) -> {
                 if (end - nanos > 0 && listed.size() < MAX_LISTED) {
                     listed.add(new Ban(key, now.plusNanos(end - nanos)));
                 }
