@@ -166,6 +166,17 @@ public sealed interface Decision permits Decision.Allow, Decision.Exempt, Decisi
         throw new IllegalStateException("only a denial has an action");
     }
 
+    /**
+     * A copy of this denial whose response carries {@code newHints} instead of its own, as a guard reporting the rate
+     * limits a passed-on request was charged needs.
+     *
+     * @throws IllegalStateException if this is not a denial
+     */
+    default Decision withHints(ResponseHints newHints) {
+        Objects.requireNonNull(newHints, "hints");
+        throw new IllegalStateException("only a denial is copied with other hints");
+    }
+
     /** The request may go on; {@link #hints()} tell what its response carries. */
     record Allow(ResponseHints hints) implements Decision {
         static final Allow PLAIN = new Allow(ResponseHints.none());
@@ -263,6 +274,12 @@ public sealed interface Decision permits Decision.Allow, Decision.Exempt, Decisi
         public Decision withAction(Action newAction) {
             Objects.requireNonNull(newAction, "action");
             return new Deny(newAction, guard, rule, reason, detail, status, retryAfter, decoy, hints);
+        }
+
+        @Override
+        public Decision withHints(ResponseHints newHints) {
+            Objects.requireNonNull(newHints, "hints");
+            return new Deny(action, guard, rule, reason, detail, status, retryAfter, decoy, newHints);
         }
 
         @Override

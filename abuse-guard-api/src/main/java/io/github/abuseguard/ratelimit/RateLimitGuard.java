@@ -375,28 +375,11 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
      */
     private Decision reportingCharged(Decision passedOn, @Nullable ResponseHints charged) {
         boolean trial = passedOn.rule() != null && monitored.test(passedOn.rule());
-        List<RateLimitStatus> own = trial ? List.of() : passedOn.rateLimits();
-        if (charged == null && own.size() == passedOn.rateLimits().size()) {
-            return passedOn;
+        ResponseHints own = trial ? ResponseHints.none() : passedOn.hints();
+        if (charged == null) {
+            return own == passedOn.hints() ? passedOn : passedOn.withHints(own);
         }
-        List<RateLimitStatus> statuses = new ArrayList<>(charged == null ? List.of() : charged.rateLimits());
-        statuses.addAll(own);
-        Decision.Builder rebuilt = Decision.deny(passedOn.action())
-                .guard(NAME)
-                .rule(passedOn.rule())
-                .reason(passedOn.reason())
-                .status(passedOn.status())
-                .rateLimits(statuses);
-        if (passedOn.detail() != null) {
-            rebuilt.detail(passedOn.detail());
-        }
-        if (passedOn.retryAfter() != null) {
-            rebuilt.retryAfter(passedOn.retryAfter());
-        }
-        if (passedOn.decoy() != null) {
-            rebuilt.decoy(passedOn.decoy());
-        }
-        return rebuilt.build();
+        return passedOn.withHints(charged.merge(own));
     }
 
     /**

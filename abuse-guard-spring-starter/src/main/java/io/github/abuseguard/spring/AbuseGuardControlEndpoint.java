@@ -184,14 +184,15 @@ public class AbuseGuardControlEndpoint {
             // a monitored route wins over an enforce switch there (probe48e F6)
             changes.put(
                     "stillMonitored",
-                    Map.of(
-                            "routes",
-                            engine.monitoredRoutes(),
-                            "why",
-                            "abuse-guard.routes.monitor and @AbuseGuardMonitor routes stay monitored whatever is"
-                                    + " switched"));
+                    onTrial("abuse-guard.routes.monitor and @AbuseGuardMonitor routes stay monitored whatever is"
+                            + " switched"));
         }
         return changes;
+    }
+
+    /** The routes on trial, which only report what they would refuse, and why that matters to a change. */
+    private Map<String, Object> onTrial(String why) {
+        return Map.of("routes", engine.monitoredRoutes(), "why", why);
     }
 
     @WriteOperation
@@ -277,14 +278,8 @@ public class AbuseGuardControlEndpoint {
                         // probe80a F4: a route on trial only reports the ban, as it reports any refusal
                         answer.put(
                                 "stillMonitored",
-                                Map.of(
-                                        "routes",
-                                        engine.monitoredRoutes().stream()
-                                                .map(Object::toString)
-                                                .toList(),
-                                        "why",
-                                        "abuse-guard.routes.monitor and @AbuseGuardMonitor routes only report a"
-                                                + " banned client's requests"));
+                                onTrial("abuse-guard.routes.monitor and @AbuseGuardMonitor routes only report a"
+                                        + " banned client's requests"));
                     }
                     return written ? answer : pending(answer);
                 }

@@ -46,16 +46,15 @@ public class AbuseGuardEndpoint {
         List<Map<String, Object>> rules = new ArrayList<>();
         List<String> unavailable = new ArrayList<>();
         for (Guard guard : engine.guards()) {
+            guards.add(Map.of("name", guard.name(), "mode", lower(engine.modeOf(guard))));
             GuardDescription description;
             try {
                 description = guard.describe();
             } catch (StoreUnavailableException e) {
                 // its state is in the shared store, out of reach: the rest of the report still answers (probe80a F1)
                 unavailable.add(guard.name());
-                guards.add(Map.of("name", guard.name(), "mode", lower(engine.modeOf(guard))));
                 continue;
             }
-            guards.add(Map.of("name", guard.name(), "mode", lower(engine.modeOf(guard))));
             for (GuardDescription.Rule rule : description.rules()) {
                 Map<String, Object> view = new LinkedHashMap<>();
                 view.put("guard", description.name());
