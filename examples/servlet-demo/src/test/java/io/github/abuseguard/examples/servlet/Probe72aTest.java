@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 
 /** probe72a: the plain servlet demo attacked as its login's abuser would. */
 class Probe72aTest {
-    private final HttpClient client = HttpClient.newHttpClient();
     private ServletDemo demo;
 
     @BeforeEach
@@ -26,6 +25,9 @@ class Probe72aTest {
     }
 
     private HttpResponse<String> login(String body) throws Exception {
+        // a connection of its own per guess: ci72e once met a kept-alive connection closed with no answer ("header
+        // parser received no bytes"), a race of the JDK client's connection reuse this test is not about
+        HttpClient client = HttpClient.newHttpClient();
         return client.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + demo.port() + "/api/login"))
                         .header("Content-Type", "application/json")
