@@ -250,4 +250,48 @@ class DecoyRouteRateFieldsTest {
                 .as("every denial on a monitored route is only reported")
                 .isTrue();
     }
+
+    /**
+     * probe80a: the rule read the guard's mode only. A live switch of one rule (README "Live control":
+     * {@code {"guard":"origin","rule":"shop","mode":"monitor"}}) was honoured by the deny path and ignored by the
+     * fields path: the rule answered no request with a decoy, yet honest clients lost their RateLimit fields.
+     */
+    @Test
+    void aDecoyingRuleSwitchedLiveToMonitorLeavesTheRouteItsRateLimitFields() {
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(everyApiRequest())
+                .guard(decoyingOrigin())
+                .build();
+        engine.switchMode("origin", "shop", Mode.MONITOR);
+
+        Evaluation evaluation = engine.evaluate(order());
+        assertThat(evaluation.decision().isAllow()).isTrue();
+        assertThat(evaluation.hints().hasRateLimits())
+                .as("a monitored rule answers no request with a decoy: there is no decoy to tell apart")
+                .isTrue();
+    }
+
+    /** probe80a: a rate-limit rule that decoys, in a rate-limit guard on trial: its own guard takes no fields off. */
+    @Test
+    void aMonitoredRateLimitGuardsOwnDecoyRuleLeavesTheRouteItsFields() {
+        RateLimitGuard limits = RateLimitGuard.builder()
+                .store(store)
+                .rule(RateLimitRule.builder("api")
+                        .path("/api/**")
+                        .limit(Limit.of(1_000, Duration.ofMinutes(1)))
+                        .build())
+                .rule(RateLimitRule.builder("orders")
+                        .path("/api/orders")
+                        .limit(Limit.of(100, Duration.ofMinutes(1)))
+                        .action(Action.DECOY)
+                        .build())
+                .build();
+        AbuseGuard engine = AbuseGuard.builder().guard(limits, Mode.MONITOR).build();
+
+        Evaluation evaluation = engine.evaluate(order());
+        assertThat(evaluation.decision().isAllow()).isTrue();
+        assertThat(evaluation.hints().hasRateLimits())
+                .as("a guard in monitor mode decoys nothing (review133 F3)")
+                .isTrue();
+    }
 }

@@ -49,7 +49,7 @@ class Review131BodyArraysTest {
      * F2: a GBK-declared body whose UTF-8 reading is malformed only past its first root value. The guard's byte
      * reading parses the whole stream and fails on the trailing value, so only the declared reading counts (the
      * '@' swallowed by the byte before it: no address); an application parsing one value from the stream (the
-     * servlet demo, Probe74aDeclaredCharsetTest's JsonSignUp) reads bot丁@yopmail.com.
+     * servlet demo, DeclaredCharsetSignUpTest.JsonSignUp) reads bot丁@yopmail.com.
      */
     @Test
     void aTrailingValueMalformedAsUtf8DoesNotLetTheDeclaredReadingAlone() throws Exception {

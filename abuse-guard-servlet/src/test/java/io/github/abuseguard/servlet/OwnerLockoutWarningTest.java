@@ -12,7 +12,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The owner lock-out WARN ({@code failure.internal.OwnerLockOuts}) as the servlet filter runs it: review137, review138. */
+/**
+ * The owner lock-out WARN ({@code failure.internal.OwnerLockOuts}) as the servlet filter runs it (user74 F1: the check
+ * lived in the Spring starter only, and a plain servlet filter built from the same settings started silently; review137,
+ * review138).
+ */
 class OwnerLockoutWarningTest {
 
     private static String startUp(Map<String, String> properties) {
@@ -43,6 +47,48 @@ class OwnerLockoutWarningTest {
         properties.put(rule + "key", key);
         properties.put(rule + "max-retry", "5");
         return properties;
+    }
+
+    /** The WARN lines of a start-up. */
+    private static List<String> warnings(String printed) {
+        return printed.lines().filter(line -> line.contains(" WARN ")).toList();
+    }
+
+    /** README's {@code login-per-username}, written as properties, with the given action. */
+    private static Map<String, String> readmeRule(String action) {
+        Map<String, String> properties = perUserName("body:/username");
+        String rule = "abuse-guard.failure.rules.login-per-username.";
+        properties.put(rule + "distinct", "ip");
+        properties.put(rule + "find-time", "1h");
+        properties.put(rule + "ban-time", "1h");
+        if (action != null) {
+            properties.put(rule + "action", action);
+        }
+        return properties;
+    }
+
+    /** user74 F1: a tarpit under {@code then: reject} refuses the owner after the delay, as README says the starter warns. */
+    @Test
+    void aTarpittedUserNameRuleUnderThenRejectWarnsAsTheStarterDoes() {
+        assertThat(warnings(startUp(readmeRule("tarpit"))))
+                .anySatisfy(
+                        line -> assertThat(line).contains("login-per-username").contains("abuse-guard.tarpit.then"));
+    }
+
+    /** user74 F1: the default action refuses the owner's right password for the ban's time. */
+    @Test
+    void aRefusingUserNameRuleWarnsThatAnyoneCanLockTheOwnerOut() {
+        assertThat(warnings(startUp(readmeRule(null))))
+                .anySatisfy(line -> assertThat(line).contains("login-per-username"));
+    }
+
+    /** With {@code then: pass} the owner's answer comes after the delay. */
+    @Test
+    void thenPassQuietsTheTarpitWarning() {
+        Map<String, String> properties = readmeRule("tarpit");
+        properties.put("abuse-guard.tarpit.then", "pass");
+        assertThat(warnings(startUp(properties)))
+                .noneSatisfy(line -> assertThat(line).contains("login-per-username"));
     }
 
     /** Held: the address joined to the name is quiet. */

@@ -17,15 +17,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * probe80b F1: a clone served over plain {@code http} (its page at {@code http://clone.example}) relays its visitors'
- * proofs through a stock reverse proxy: browsers send no {@code Sec-Fetch-*} to an {@code http} page's relay, so
- * the proof's {@code POST} carries the clone's {@code Origin} and nothing else, and the cross-site check, which reads
- * Fetch Metadata, lets it through: the relay's address earns the history (and every proof-required route) from its
- * visitors' work, with the site's own script unedited. The same relay over {@code https} is refused (probe67e F2).
- * The proof is same-origin only (no CORS), and the site's script always names the page's origin, so a foreign
- * {@code Origin} on it is never the site's own page, whatever the browser.
+ * A clone site relaying its visitors' browser proofs through its own server: the relay's address must earn no history
+ * (and so no proof-required route) from its visitors' work, whatever the relay forwards of the browser's fields.
  */
-class ProofEndpointProbe80bTest {
+class ProofRelayedByACloneTest {
     private static final String CLIENT = "127.0.0.1";
     private static final Pattern CHALLENGE = Pattern.compile("\"challenge\":\"([^\"]+)\"");
 
@@ -59,15 +54,45 @@ class ProofEndpointProbe80bTest {
         engine.close();
     }
 
+    /**
+     * probe75a F1: the browser proof's {@code POST} passes the cross-site check as a watched route does, and a clone
+     * whose page ({@code https://www.clone.example}) and relay ({@code https://api.clone.example}) are two hosts of its
+     * domain relays its visitors' proofs with {@code Sec-Fetch-Site: same-site} and the clone's {@code Origin}: the
+     * relay's address earned the history that the same relay with {@code same-origin} is refused (probe67e F2).
+     */
+    @Test
+    void aProofRelayedSameSiteFromAnotherDomainsPageEarnsItsRelayNoHistory() throws Exception {
+        String form = solved();
+        HttpResponse<String> sameOrigin = relayed(form, "https://www.clone.example", "same-origin");
+        assertThat(sameOrigin.statusCode())
+                .as("control: the relay's same-origin proof is refused (probe67e F2)")
+                .isEqualTo(403);
+
+        HttpResponse<String> sameSite = relayed(form, "https://www.clone.example", "same-site");
+
+        assertThat(sameSite.statusCode())
+                .as("same-site with the Origin of www.clone.example: no browser sends it here")
+                .isEqualTo(403);
+        assertThat(history.has(CLIENT))
+                .as("the relay's address earned a history")
+                .isFalse();
+    }
+
+    /**
+     * probe80b F1: a clone served over plain {@code http} relays its visitors' proofs through a stock reverse proxy:
+     * browsers send no {@code Sec-Fetch-*} to an {@code http} page's relay, so the proof's {@code POST} carries the
+     * clone's {@code Origin} and nothing else. The proof is same-origin only (no CORS), and the site's script always
+     * names the page's origin, so a foreign {@code Origin} on it is never the site's own page, whatever the browser.
+     */
     @Test
     void aProofRelayedFromAPlainHttpClonesPageEarnsItsRelayNoHistory() throws Exception {
-        HttpResponse<String> overHttps = relayed(solved(), "https://clone.example", true);
+        HttpResponse<String> overHttps = relayed(solved(), "https://clone.example", "same-origin");
         assertThat(overHttps.statusCode())
                 .as("control: the https clone's relayed proof is refused (probe67e F2)")
                 .isEqualTo(403);
         assertThat(history.has(CLIENT)).as("control").isFalse();
 
-        HttpResponse<String> overHttp = relayed(solved(), "http://clone.example", false);
+        HttpResponse<String> overHttp = relayed(solved(), "http://clone.example", null);
 
         assertThat(overHttp.statusCode())
                 .as("the proof relayed from http://clone.example: the clone's Origin, no Fetch Metadata")
@@ -116,16 +141,19 @@ class ProofEndpointProbe80bTest {
         return "challenge=" + challenge + "&nonce=" + ProofSolver.nonce(challenge, 8);
     }
 
-    /** The visitor's proof as the clone's stock relay forwards it: the browser's headers as written. */
-    private HttpResponse<String> relayed(String form, String cloneOrigin, boolean fetchMetadata) throws Exception {
+    /**
+     * The visitor's proof as the clone's stock relay forwards it: the browser's fields as written, Host the
+     * upstream's; {@code fetchSite} {@code null} where the browser sends no Fetch Metadata (an {@code http} page).
+     */
+    private HttpResponse<String> relayed(String form, String cloneOrigin, String fetchSite) throws Exception {
         HttpRequest.Builder post = HttpRequest.newBuilder(server.uri("/abuse-guard/proof"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0.0.0 Safari/537.36")
                 .header("Origin", cloneOrigin)
                 .header("Referer", cloneOrigin + "/")
                 .POST(HttpRequest.BodyPublishers.ofString(form));
-        if (fetchMetadata) {
-            post.header("Sec-Fetch-Site", "same-origin")
+        if (fetchSite != null) {
+            post.header("Sec-Fetch-Site", fetchSite)
                     .header("Sec-Fetch-Mode", "cors")
                     .header("Sec-Fetch-Dest", "empty");
         }
