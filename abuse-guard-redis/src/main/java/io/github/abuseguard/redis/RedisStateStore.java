@@ -882,10 +882,11 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         // Log lines show the command timeout (probe19 L5: "?timeout=1s" was the connect timeout, the command one 200
         // ms).
         this.description = describe(uri, builder.commandTimeout);
-        // Reconnect quickly after an outage (at most 2 s apart) rather than Lettuce's default of up to 30 s.
+        // Reconnect quickly after an outage (at most 2 s apart) rather than Lettuce's default of up to 30 s, and
+        // within milliseconds after a drop, which calls wait for (awaitReconnect).
         this.resources = DefaultClientResources.builder()
                 .reconnectDelay(
-                        Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
+                        Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
                 .build();
         this.ownsClient = builder.client == null;
         this.client = ownsClient ? RedisClient.create(resources, uri) : builder.client;
@@ -1793,11 +1794,54 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
 
     private StatefulRedisConnection<byte[], byte[]> connection() {
         StatefulRedisConnection<byte[], byte[]> current = connection;
-        if (current != null) {
-            return current;
+        if (current == null) {
+            return connect(true);
         }
-        return connect(true);
+        if (!current.isOpen()) {
+            awaitReconnect(current);
+        } else if (downSince.get() != 0) { // read first: the healthy path writes nothing shared
+            downSince.set(0);
+        }
+        return current;
     }
+
+    /**
+     * Waits, at most {@link #commandTimeout} after a call first found {@code current} down, for Lettuce to make it
+     * again. A dropped connection (a Redis {@code CLIENT KILL} or {@code timeout}, a managed Redis's maintenance, an
+     * idle reaper, a proxy's reset) is made again within about a hundred milliseconds, but meanwhile it rejects every
+     * command at once: each was answered by the outage policy and counted toward the circuit, so one drop refused
+     * everyone under {@code fail-closed} and opened the circuit for {@code retry-interval} (probe81b F1: 169 of 169
+     * requests refused in the 245 ms of a reconnect, then 5 s more). A call that waits has sent nothing, so nothing
+     * runs twice; once the grace is over, calls fail at once as before (a Redis that stays down opens the circuit
+     * after one command timeout, as a stalled one does).
+     */
+    private void awaitReconnect(StatefulRedisConnection<byte[], byte[]> current) {
+        long now = System.nanoTime();
+        long since = downSince.get();
+        if (since == 0) {
+            since = downSince.compareAndSet(0, now) ? now : downSince.get();
+            if (since == 0) {
+                since = now; // made again and down again meanwhile
+            }
+        }
+        long deadline = since + commandTimeout.toNanos();
+        while (!current.isOpen()
+                && !closed
+                && connection == current
+                && !Thread.currentThread().isInterrupted()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            LockSupport.parkNanos(Math.min(left, RECONNECT_POLL_NANOS));
+        }
+    }
+
+    /** How often a call waiting for a reconnect looks at the connection. */
+    private static final long RECONNECT_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    /** When a call first found the connection down ({@link System#nanoTime()}), 0 while it is up. */
+    private final AtomicLong downSince = new AtomicLong();
 
     /**
      * Makes the connection if there is none. The first connection of a store that has not inspected its server yet
