@@ -126,10 +126,12 @@ final class UserNames {
     }
 
     /**
-     * The letter a combining Latin small letter shows (U+0363-U+036F, U+1DCA, U+1DD3-U+1DF4, U+1ABF, U+1AC0), which UCA
+     * The letter a combining Latin small letter shows (U+0363-U+036F, U+1DCA, U+1DD3-U+1DF4, U+1ABF, U+1AC0,
+     * U+1ACC-U+1ACE), which UCA
      * collations weigh as that letter, not as a mark (probe77a F1: {@code \u0363lice} and {@code us\u0364r8} were
      * keys apart from {@code alice} and {@code user8} while MariaDB's {@code uca1400_ai_ci} found those accounts, a
-     * budget per spelling; review141 F2: U+1DCA, r below, weighs as {@code r}); {@code null} for any other code point.
+     * budget per spelling; review141 F2: U+1DCA, r below, weighs as {@code r}; review145 F3: Unicode 14's insular g, r
+     * and t); {@code null} for any other code point.
      * A few of these (the small capitals, r rotunda, the insular letters) have weights of their own in DUCET; read as
      * the letter they show they only join keys, never split one.
      */
@@ -145,12 +147,13 @@ final class UserNames {
             case 0x1DD6 -> "av";
             case 0x1DD7 -> "c"; // c cedilla
             case 0x1DD8, 0x1DD9 -> "d"; // insular d, eth
-            case 0x1DDA, 0x1DDB -> "g";
+            case 0x1DDA, 0x1DDB, 0x1ACC -> "g"; // ..., insular g
             case 0x1DDC -> "k";
             case 0x1DDD, 0x1DDE, 0x1DEC -> "l";
             case 0x1DDF -> "m";
             case 0x1DE0, 0x1DE1 -> "n";
-            case 0x1DCA, 0x1DE2, 0x1DE3 -> "r"; // r below, small capital r, r rotunda
+            case 0x1DCA, 0x1DE2, 0x1DE3, 0x1ACD -> "r"; // r below, small capital r, r rotunda, insular r
+            case 0x1ACE -> "t"; // insular t
             case 0x1DE4, 0x1DE5 -> "s"; // s, long s
             case 0x1DE6 -> "z";
             case 0x1DE7 -> "\u0251"; // Latin alpha

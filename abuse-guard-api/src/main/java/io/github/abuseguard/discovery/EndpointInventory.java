@@ -300,9 +300,19 @@ public final class EndpointInventory implements OutcomeObserver {
             endpoint = servedTemplate ? servedEntry(template) : unroutedEntry(template);
         }
         endpoint.record(method, status, timeSource.nanoTime());
-        if (!endpoint.kept && ((status >= 200 && status < 300) || servedTemplate)) {
+        if (!endpoint.kept && (servedTemplate || (status >= 200 && status < 300 && doesTheWork(method)))) {
             keep(endpoint);
         }
+    }
+
+    /**
+     * Whether a {@code 2xx} to {@code method} says the application serves the path: an {@code OPTIONS} (a servlet's
+     * default {@code doOptions}, a CORS filter's preflight) and a {@code TRACE} are answered {@code 200} on any path
+     * under a mapping, so they keep no place (review145 F2: ten made-up {@code OPTIONS} paths took every place of the
+     * unrouted folds for good, and a served path was then counted under {@value #OVERFLOW}).
+     */
+    private static boolean doesTheWork(String method) {
+        return !method.equals("OPTIONS") && !method.equals("TRACE");
     }
 
     private Endpoint servedEntry(String template) {

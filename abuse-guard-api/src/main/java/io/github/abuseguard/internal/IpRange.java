@@ -168,6 +168,11 @@ public final class IpRange {
         return written;
     }
 
+    /** Whether this block and {@code other} share an address: one of them holds the other's network. */
+    public boolean overlaps(IpRange other) {
+        return prefixLength <= other.prefixLength ? contains(other.network) : other.contains(network);
+    }
+
     /** Whether the address bytes (4 or 16) lie in this block. */
     public boolean contains(byte[] address) {
         if (address.length != network.length) {

@@ -2,12 +2,16 @@ package io.github.abuseguard.servlet;
 
 import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.Action;
+import io.github.abuseguard.BodyField;
 import io.github.abuseguard.Decision;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.Mode;
 import io.github.abuseguard.PathPattern;
+import io.github.abuseguard.RequestBody;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.failure.FailureGuard;
+import io.github.abuseguard.failure.FailureRule;
+import io.github.abuseguard.failure.UnderAttack;
 import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.StoreUnavailableException;
 import io.github.abuseguard.volume.VolumeGuard;
@@ -256,16 +260,20 @@ final class ProofEndpoint {
     }
 
     /**
-     * Whether a route of the engine is under attack or under scrape. A store that cannot tell counts as a mode
-     * on under fail-closed and as none otherwise, as the modes themselves are read then.
+     * Whether a route of the engine is under attack or under scrape where a proof buys something: a failure rule's
+     * mode judges newcomers by the application's history, which a proof earns, unless the rule keeps its own
+     * ({@code history: rule} or {@code resource}), which no proof buys (probe81c F1: ten wrong passwords on the
+     * Actuator's rule made every visitor's challenge 16 times the work for the mode's 15 minutes, for nothing). A
+     * store that cannot tell counts as a mode on under fail-closed and as none otherwise, as the modes themselves are
+     * read then.
      */
     private static boolean anyModeOn(AbuseGuard engine) {
         try {
             for (Guard guard : engine.guards()) {
-                if ((guard instanceof FailureGuard failure
-                                && !failure.underAttack().isEmpty())
-                        || (guard instanceof VolumeGuard volume
-                                && !volume.underScrape().isEmpty())) {
+                if (guard instanceof FailureGuard failure && provedNewcomersPass(failure, failure.underAttack())) {
+                    return true;
+                }
+                if (guard instanceof VolumeGuard volume && !volume.underScrape().isEmpty()) {
                     return true;
                 }
             }
@@ -273,6 +281,21 @@ final class ProofEndpoint {
         } catch (StoreUnavailableException e) {
             return e.failClosed();
         }
+    }
+
+    /** Whether one of the rules {@code underAttack} names judges newcomers by the application's history. */
+    private static boolean provedNewcomersPass(FailureGuard failure, java.util.Set<String> underAttack) {
+        if (underAttack.isEmpty()) {
+            return false;
+        }
+        for (FailureRule rule : failure.rules()) {
+            if (underAttack.contains(rule.name())
+                    && rule.underAttack() != null
+                    && rule.underAttack().history() == UnderAttack.History.APP) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void verify(
@@ -287,19 +310,37 @@ final class ProofEndpoint {
         }
         String type = request.getContentType();
         if (type == null || !type.toLowerCase(Locale.ROOT).trim().startsWith("application/x-www-form-urlencoded")) {
-            refuse(
-                    response,
+            refuseUnread(
                     request,
-                    415,
-                    "unsupported-media-type",
-                    "Send the proof as application/x-www-form-urlencoded: challenge=...&nonce=...");
+                    response,
+                    client,
+                    refusal(
+                            415,
+                            "unsupported-media-type",
+                            "Send the proof as application/x-www-form-urlencoded: challenge=...&nonce=..."));
             return;
         }
-        byte[] form = read(request.getInputStream());
-        if (form == null) {
-            refuse(response, request, 413, "proof-too-large", "A proof has at most " + MAX_FORM_BYTES + " bytes.");
+        // read as a guard reads a body: within the client's share of body reads and abuse-guard.body.max-bytes, so
+        // that one address's slow proofs cannot hold every request thread (probe81a F2); the 413 and 415 drop the
+        // unread rest as the filter's refusals do, where the container would read it at the client's pace
+        RequestBody body = client.body();
+        if (client.refusedForReads()) {
+            refuseUnread(
+                    request,
+                    response,
+                    client,
+                    BodyField.unreadable(BodyField.Unreadable.TOO_MANY_READS).refusal(GUARD, "proof"));
             return;
         }
+        if (!body.isComplete() || body.length() > MAX_FORM_BYTES) {
+            refuseUnread(
+                    request,
+                    response,
+                    client,
+                    refusal(413, "proof-too-large", "A proof has at most " + MAX_FORM_BYTES + " bytes."));
+            return;
+        }
+        byte[] form = body.bytes();
         // an empty body: a filter before this one read the form already (a hidden-method filter, say), and the
         // container parsed it within its own bound
         String[] fields = form.length == 0 ? parsedFields(request) : fields(form);
@@ -378,12 +419,6 @@ final class ProofEndpoint {
         return values == null ? null : values.length == 1 ? values[0] : "";
     }
 
-    /** The form, or {@code null} when it is longer than {@value #MAX_FORM_BYTES} bytes. */
-    private static byte[] read(InputStream in) throws IOException {
-        byte[] bytes = in.readNBytes(MAX_FORM_BYTES + 1);
-        return bytes.length > MAX_FORM_BYTES ? null : bytes;
-    }
-
     private static String decode(String value) {
         try {
             return URLDecoder.decode(value, StandardCharsets.UTF_8);
@@ -395,15 +430,16 @@ final class ProofEndpoint {
     private void refuse(
             HttpServletResponse response, HttpServletRequest request, int status, String reason, String detail)
             throws IOException {
-        problems.write(
-                response,
-                Decision.deny(Action.REJECT)
-                        .guard(GUARD)
-                        .reason(reason)
-                        .status(status)
-                        .detail(detail)
-                        .build(),
-                request.getRequestURI());
+        problems.write(response, refusal(status, reason, detail), request.getRequestURI());
+    }
+
+    private static Decision refusal(int status, String reason, String detail) {
+        return Decision.deny(Action.REJECT)
+                .guard(GUARD)
+                .reason(reason)
+                .status(status)
+                .detail(detail)
+                .build();
     }
 
     /** Answers {@code refusal} to a request whose body nobody read, as the filter's own refusals do. */

@@ -4,6 +4,7 @@ import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.Mode;
 import io.github.abuseguard.failure.FailureGuard;
 import io.github.abuseguard.identity.ClientResolver;
+import io.github.abuseguard.internal.IpRange;
 import io.github.abuseguard.servlet.ConnectionPeer;
 import io.github.abuseguard.store.StoreUnavailableException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -88,20 +89,39 @@ public class AbuseGuardControlEndpoint {
     }
 
     /** Whether the engine's IP allow list exempts the client key, an address, from every guard. */
-    private boolean allowListed(String client) {
+    /**
+     * The allow list's block that exempts {@code client} (an address), or that shares an address with it (a prefix key:
+     * an IPv6 client is keyed by its /64, review145 F1), from every guard, live bans included; {@code null} if none.
+     */
+    private @Nullable String allowListed(String client) {
+        IpRange prefix = null;
         if (client.indexOf('/') >= 0) {
-            return false; // a prefix: the list names addresses and blocks, not keys
-        }
-        for (io.github.abuseguard.Guard guard : engine.guards()) {
-            if (guard instanceof io.github.abuseguard.client.IpListGuard list
-                    && list.check(io.github.abuseguard.GuardRequest.builder("GET", "/")
-                                    .client(client)
-                                    .build())
-                            .isExempt()) {
-                return true;
+            try {
+                prefix = IpRange.parse(client);
+            } catch (IllegalArgumentException notABlock) {
+                return null; // a key of another kind: the list names addresses and blocks
             }
         }
-        return false;
+        for (io.github.abuseguard.Guard guard : engine.guards()) {
+            if (!(guard instanceof io.github.abuseguard.client.IpListGuard list)) {
+                continue;
+            }
+            if (prefix == null) {
+                if (list.check(io.github.abuseguard.GuardRequest.builder("GET", "/")
+                                .client(client)
+                                .build())
+                        .isExempt()) {
+                    return client;
+                }
+                continue;
+            }
+            for (String block : list.allowed()) {
+                if (IpRange.parse(block).overlaps(prefix)) {
+                    return block;
+                }
+            }
+        }
+        return null;
     }
 
     /** The client key of the request being answered, as the filter resolves it; {@code null} outside a request. */
@@ -251,10 +271,12 @@ public class AbuseGuardControlEndpoint {
                                 + " proxy that is not in abuse-guard.client.trusted-proxies, everyone's); ban it"
                                 + " from another address");
                     }
-                    if (allowListed(client)) {
+                    String exempt = allowListed(client);
+                    if (exempt != null) {
                         // probe80a F3: answered 200 and listed, while the allow list's exemption skipped the ban
-                        throw new IllegalArgumentException("'" + client + "' is on abuse-guard.ip-lists.allow, which"
-                                + " exempts it from every guard, live bans included: take it off the list to ban it");
+                        throw new IllegalArgumentException("'" + client + "' is on abuse-guard.ip-lists.allow ("
+                                + exempt + "), which exempts it from every guard, live bans included: take it off the"
+                                + " list to ban it");
                     }
                     boolean written = bans.ban(client, length);
                     audit.info(
