@@ -71,6 +71,9 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FailureGuard.class);
 
+    /** Redirects on a failure rule's routes, with none of its statuses heard, before it WARNs once. */
+    static final int REDIRECTS_BEFORE_WARNING = 20;
+
     /** The default time a client's history lasts from its first successful request: 24 hours. */
     public static final Duration DEFAULT_HISTORY_TTL =
             SettingsBinder.duration("abuse-guard.failure.history-ttl", FailureSettings.DEFAULT_HISTORY_TTL);
@@ -926,6 +929,17 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         final @Nullable Bans ownHistory;
 
         /**
+         * Redirects answered on the rule's routes to a method it counts before any of its statuses was heard; at
+         * {@value #REDIRECTS_BEFORE_WARNING} a WARN says the login likely answers a wrong password with a redirect,
+         * which counts nothing (user76 F2: a plain servlet's form login, {@code 302 /login.html?error}, let 30 of 30
+         * user names from one address through, without a word). Stops counting at the first failure heard.
+         */
+        private final java.util.concurrent.atomic.AtomicInteger redirectsBeforeAFailure =
+                new java.util.concurrent.atomic.AtomicInteger();
+
+        private volatile boolean failureHeard;
+
+        /**
          * {@code history: resource}: a success marks the client for the resource it succeeded on only
          * ({@link #ownHistoryMark}), so one resource an attacker owns vouches for no other (probe18).
          */
@@ -1287,12 +1301,35 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             return RuleKeys.of(rule.keyResolver(), request);
         }
 
+        private void heardRedirect() {
+            if (redirectsBeforeAFailure.incrementAndGet() == REDIRECTS_BEFORE_WARNING) {
+                LOG.warn(
+                        "abuse-guard: failure rule '{}' heard {} redirects (3xx) on its routes and none of its statuses"
+                                + " ({}): a sign-in that answers a wrong password with a redirect counts no failure."
+                                + " Report the outcome with HandlerStatus.of(request).decided(401) before redirecting"
+                                + " (a plain servlet), or add the redirect's status to the rule's statuses",
+                        rule.name(),
+                        REDIRECTS_BEFORE_WARNING,
+                        rule.statuses());
+            }
+        }
+
         /**
          * {@code held}: whether the request holds a slot of this rule, taken at {@code reservedAt}, given back
          * (or settled) here.
          */
         void observe(GuardRequest request, int status, long now, boolean held, long reservedAt) {
             boolean failure = rule.isFailure(status);
+            if (failure && !failureHeard) {
+                failureHeard = true;
+            } else if (!failureHeard
+                    && status >= 300
+                    && status < 400
+                    && !request.method().equals("GET") // a page that redirects a signed-in visitor
+                    && !request.method().equals("HEAD")
+                    && rule.counts(request)) {
+                heardRedirect();
+            }
             if (!failure) {
                 // a success that carried the rule's credential vouches; without one, only a method the rule
                 // saw fail does (not the login page's GET), as for the surge

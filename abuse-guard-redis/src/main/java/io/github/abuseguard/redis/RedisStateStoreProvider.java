@@ -88,6 +88,13 @@ public final class RedisStateStoreProvider implements StateStoreProvider {
             check(
                     prefix + "key-secret",
                     () -> builder.keySecret(redis.keySecret().getBytes(StandardCharsets.UTF_8)));
+        } else {
+            // user76 F3: a key's plain SHA-256 names its user to anyone who can read Redis and hash a list of names
+            log.warn(
+                    "{}key-secret is not set: client keys (user names, inboxes, addresses) are stored in Redis under"
+                            + " their plain SHA-256, which anyone who reads Redis can match against a list of names;"
+                            + " set it (16+ bytes, the same on every instance) to store them under an HMAC",
+                    prefix);
         }
         if (redis.outagePolicy() == null) {
             throw new InvalidSettingException(prefix + "outage-policy", "is required");
