@@ -118,8 +118,11 @@ public class AbuseGuardSettings {
                 return type.cast(section);
             }
         }
-        throw new IllegalArgumentException(
-                "no settings section of type " + type.getName() + "; is its module on the class path?");
+        // the type loaded, so its module is on the class path: its service file was not read (user76 F1)
+        throw new IllegalArgumentException("no settings section of type " + type.getName() + ": its module is on the"
+                + " class path but its META-INF/services/" + SettingsSection.class.getName() + " was not read; a fat"
+                + " jar must merge the modules' service files (maven-shade-plugin's ServicesResourceTransformer,"
+                + " Gradle shadow's mergeServiceFiles())");
     }
 
     /**

@@ -188,6 +188,25 @@ public final class SettingsBinder {
         bindOne(section, fullKey, path.substring(from), value, List.of(), started);
     }
 
+    /** The class of each section {@link #MODULE_SECTIONS} names, as its module lists it in its service file. */
+    private static final Map<String, String> MODULE_SECTION_CLASSES = Map.of(
+            "store.redis", "io.github.abuseguard.redis.RedisSettings$Section",
+            "proof", "io.github.abuseguard.servlet.ProofSettings$Section",
+            "decoys", "io.github.abuseguard.servlet.DecoySettings$Section",
+            "responses", "io.github.abuseguard.servlet.ResponseSettings$Section",
+            "tarpit", "io.github.abuseguard.servlet.TarpitSettings$Section",
+            "body", "io.github.abuseguard.servlet.BodySettings$Section");
+
+    /** Whether {@code className} is on the class path (not initialised). */
+    private static boolean loads(String className) {
+        try {
+            Class.forName(className, false, SettingsBinder.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError absent) {
+            return false;
+        }
+    }
+
     /** The sections this project's modules contribute, by the artifact id of the module. */
     private static final Map<String, String> MODULE_SECTIONS = Map.of(
             "store.redis", "abuse-guard-redis",
@@ -211,6 +230,16 @@ public final class SettingsBinder {
         for (Map.Entry<String, String> section : MODULE_SECTIONS.entrySet()) {
             String name = section.getKey();
             if (lower.equals(name) || lower.startsWith(name + ".") || lower.startsWith(name + "[")) {
+                if (loads(MODULE_SECTION_CLASSES.get(name))) {
+                    // user76 F1: a fat jar that kept another module's service list: the module is there
+                    return new InvalidSettingException(
+                            key,
+                            "is a setting of " + AbuseGuardSettings.PREFIX + "." + name + ", whose module "
+                                    + section.getValue() + " is on the class path but not listed in its"
+                                    + " META-INF/services/io.github.abuseguard.config.SettingsSection: a fat jar must"
+                                    + " merge the modules' service files (maven-shade-plugin's"
+                                    + " ServicesResourceTransformer, Gradle shadow's mergeServiceFiles())");
+                }
                 return new InvalidSettingException(
                         key,
                         "is a setting of " + AbuseGuardSettings.PREFIX + "." + name + ", which the module "
