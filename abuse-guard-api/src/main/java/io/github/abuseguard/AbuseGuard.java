@@ -202,6 +202,9 @@ public final class AbuseGuard implements AutoCloseable {
         try {
             for (int i = 0; i < slots.length; i++) {
                 slots[i].guard.monitoredRules(monitoredRules[i]);
+                if (monitoredRoutes.length > 0) {
+                    slots[i].guard.monitoredRoutes(request -> monitored(plan(request), request));
+                }
             }
         } catch (RuntimeException e) {
             // This engine never comes to be, so nobody could close it: its claims go now, not when it is

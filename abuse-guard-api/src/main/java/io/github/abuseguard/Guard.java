@@ -197,6 +197,16 @@ public interface Guard {
     default void monitoredRules(java.util.function.Predicate<String> monitored) {}
 
     /**
+     * Tells the guard which requests are on a route the engine only reports ({@code abuse-guard.routes.monitor},
+     * {@code @AbuseGuardMonitor}): such a route decoys nothing, so a guard that leaves out what a decoy would not carry
+     * keeps it there (review145 F4: a rate-limit guard's own decoying rule took every honest answer's
+     * {@code RateLimit} fields off a route on trial). Asked only where it matters, as a route look-up costs one.
+     * Called once when the engine is built, before any request, with the engine's monitored routes; the default
+     * ignores it.
+     */
+    default void monitoredRoutes(java.util.function.Predicate<GuardRequest> onTrial) {}
+
+    /**
      * Whether a refusal by this guard is evidence about the client, so that the request still spends
      * the quota of the guards after it ({@link #charge}): a refusal of what the client chose to send (a
      * throw-away e-mail address) must not be a free, unlimited oracle, while a refusal for a reason

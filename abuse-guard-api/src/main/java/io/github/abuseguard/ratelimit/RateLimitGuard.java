@@ -91,6 +91,9 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
 
     private volatile Predicate<String> monitored = rule -> false;
 
+    /** The requests on a route the engine only reports ({@link #monitoredRoutes}), which decoys nothing. */
+    private volatile Predicate<GuardRequest> onTrial = request -> false;
+
     /**
      * The rules that took tokens for a request this guard answered with a denial: only those give tokens
      * back if the request is refused later (or cancelled at all, as after a mode switch between this
@@ -238,7 +241,7 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
         ResponseHints hints = null;
         Decision passedOn = null;
         BitSet paid = null; // kept only once a rule's denial passes the request on
-        boolean silent = mayDecoy(request, applying, monitored);
+        boolean silent = mayDecoy(request, applying, monitored) && !onTrial.test(request);
         boolean tarpitted = false; // by an enforced rule: the request may yet go on, so the rules after it are asked
         boolean decoyed = false; // by an enforced rule: answered as if served, so the rules after it are charged
         for (int n = 0; n < order.length; n++) {
@@ -489,6 +492,11 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
     @Override
     public void monitoredRules(Predicate<String> monitored) {
         this.monitored = Objects.requireNonNull(monitored, "monitored");
+    }
+
+    @Override
+    public void monitoredRoutes(Predicate<GuardRequest> onTrial) {
+        this.onTrial = Objects.requireNonNull(onTrial, "onTrial");
     }
 
     private static long longestWindowSeconds(RateLimitRule rule) {
