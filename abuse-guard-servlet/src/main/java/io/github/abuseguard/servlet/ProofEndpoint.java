@@ -210,7 +210,7 @@ final class ProofEndpoint {
         String method = request.getMethod();
         if (client.path().equals(scriptPath)) {
             if (!method.equals("GET") && !method.equals("HEAD")) {
-                notAllowed(response, request, "GET, HEAD");
+                notAllowed(request, response, client, "GET, HEAD");
                 return;
             }
             response.setHeader("Cache-Control", "public, max-age=3600");
@@ -233,7 +233,7 @@ final class ProofEndpoint {
                 response.getOutputStream().write(body);
             }
             case "POST" -> verify(request, response, client, engine);
-            default -> notAllowed(response, request, "GET, POST");
+            default -> notAllowed(request, response, client, "GET, POST");
         }
     }
 
@@ -453,10 +453,13 @@ final class ProofEndpoint {
         }
     }
 
-    private void notAllowed(HttpServletResponse response, HttpServletRequest request, String allowed)
+    /** A method the proof does not answer, whose body (a {@code PUT}'s) is dropped as the filter's refusals drop it. */
+    private void notAllowed(
+            HttpServletRequest request, HttpServletResponse response, ServletGuardRequest client, String allowed)
             throws IOException {
         response.setHeader("Allow", allowed);
-        refuse(response, request, 405, "method-not-allowed", "The proof answers " + allowed + ".");
+        refuseUnread(
+                request, response, client, refusal(405, "method-not-allowed", "The proof answers " + allowed + "."));
     }
 
     private static byte[] script() {
