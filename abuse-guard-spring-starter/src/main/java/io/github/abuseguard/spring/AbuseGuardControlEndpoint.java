@@ -116,12 +116,21 @@ public class AbuseGuardControlEndpoint {
                 continue;
             }
             for (String block : list.allowed()) {
-                if (IpRange.parse(block).overlaps(prefix)) {
+                if (overlaps(block, prefix)) {
                     return block;
                 }
             }
         }
         return null;
+    }
+
+    /** Whether the allow list's {@code block}, as it lists it, shares an address with {@code prefix}. */
+    private static boolean overlaps(String block, IpRange prefix) {
+        try {
+            return IpRange.parse(block).overlaps(prefix);
+        } catch (IllegalArgumentException unlike) {
+            return false; // not the operator's input: never answered as if it were
+        }
     }
 
     /** The client key of the request being answered, as the filter resolves it; {@code null} outside a request. */
