@@ -271,10 +271,9 @@ class DecoyRouteRateFieldsTest {
                 .isTrue();
     }
 
-    /** probe80a: a rate-limit rule that decoys, in a rate-limit guard on trial: its own guard takes no fields off. */
-    @Test
-    void aMonitoredRateLimitGuardsOwnDecoyRuleLeavesTheRouteItsFields() {
-        RateLimitGuard limits = RateLimitGuard.builder()
+    /** A rate-limit guard with its own decoying rule on {@code /api/orders}. */
+    private RateLimitGuard limitsWithOwnDecoy() {
+        return RateLimitGuard.builder()
                 .store(store)
                 .rule(RateLimitRule.builder("api")
                         .path("/api/**")
@@ -286,12 +285,37 @@ class DecoyRouteRateFieldsTest {
                         .action(Action.DECOY)
                         .build())
                 .build();
-        AbuseGuard engine = AbuseGuard.builder().guard(limits, Mode.MONITOR).build();
+    }
+
+    /** probe80a: a rate-limit rule that decoys, in a rate-limit guard on trial: its own guard takes no fields off. */
+    @Test
+    void aMonitoredRateLimitGuardsOwnDecoyRuleLeavesTheRouteItsFields() {
+        AbuseGuard engine =
+                AbuseGuard.builder().guard(limitsWithOwnDecoy(), Mode.MONITOR).build();
 
         Evaluation evaluation = engine.evaluate(order());
         assertThat(evaluation.decision().isAllow()).isTrue();
         assertThat(evaluation.hints().hasRateLimits())
                 .as("a guard in monitor mode decoys nothing (review133 F3)")
+                .isTrue();
+    }
+
+    /**
+     * review145 F4: a route on trial ({@code abuse-guard.routes.monitor}, {@code @AbuseGuardMonitor}) was not in the
+     * guard's monitored-rule predicate: the guard still counted its own decoying rule as one that may answer and
+     * dropped the fields of every rule it charged, though on that route no request is ever decoyed.
+     */
+    @Test
+    void aMonitoredRouteKeepsItsFieldsBesideTheRateLimitGuardsOwnDecoyRule() {
+        AbuseGuard engine = AbuseGuard.builder()
+                .guard(limitsWithOwnDecoy())
+                .monitoredRoute("/api/orders")
+                .build();
+
+        Evaluation evaluation = engine.evaluate(order());
+        assertThat(evaluation.decision().isAllow()).isTrue();
+        assertThat(evaluation.hints().hasRateLimits())
+                .as("a route on trial decoys nothing, as a guard or rule on trial decoys nothing")
                 .isTrue();
     }
 }

@@ -173,6 +173,11 @@ public final class IpRange {
         return prefixLength <= other.prefixLength ? contains(other.network) : other.contains(network);
     }
 
+    /** Whether every address of {@code other} lies in this block. */
+    public boolean covers(IpRange other) {
+        return prefixLength <= other.prefixLength && contains(other.network);
+    }
+
     /** Whether the address bytes (4 or 16) lie in this block. */
     public boolean contains(byte[] address) {
         if (address.length != network.length) {

@@ -1799,8 +1799,11 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         }
         if (!current.isOpen()) {
             awaitReconnect(current);
-        } else if (downSince.get() != 0) { // read first: the healthy path writes nothing shared
-            downSince.set(0);
+            StatefulRedisConnection<byte[], byte[]> now = connection; // replaced meanwhile: the fresh one
+            current = now == null ? current : now;
+        }
+        if (current.isOpen() && downSince.get() != 0) { // read first: the healthy path writes nothing shared
+            downSince.set(0); // by the waiter too: the next drop gets its own grace (review146 F2)
         }
         return current;
     }

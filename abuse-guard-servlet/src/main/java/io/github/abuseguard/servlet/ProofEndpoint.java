@@ -7,7 +7,6 @@ import io.github.abuseguard.Decision;
 import io.github.abuseguard.Guard;
 import io.github.abuseguard.Mode;
 import io.github.abuseguard.PathPattern;
-import io.github.abuseguard.RequestBody;
 import io.github.abuseguard.TimeSource;
 import io.github.abuseguard.failure.FailureGuard;
 import io.github.abuseguard.failure.FailureRule;
@@ -261,8 +260,8 @@ final class ProofEndpoint {
 
     /**
      * Whether a route of the engine is under attack or under scrape where a proof buys something: a failure rule's
-     * mode judges newcomers by the application's history, which a proof earns, unless the rule keeps its own
-     * ({@code history: rule} or {@code resource}), which no proof buys (probe81c F1: ten wrong passwords on the
+     * mode lets proved newcomers in, unless the rule keeps its own history ({@code history: rule}), which no proof
+     * buys (probe81c F1: ten wrong passwords on the
      * Actuator's rule made every visitor's challenge 16 times the work for the mode's 15 minutes, for nothing). A
      * store that cannot tell counts as a mode on under fail-closed and as none otherwise, as the modes themselves are
      * read then.
@@ -283,7 +282,10 @@ final class ProofEndpoint {
         }
     }
 
-    /** Whether one of the rules {@code underAttack} names judges newcomers by the application's history. */
+    /**
+     * Whether one of the rules {@code underAttack} names lets a proved newcomer in: by the application's history, or
+     * under {@code history: resource} with a proof's attempts (review146 F1); {@code history: rule} keeps its own.
+     */
     private static boolean provedNewcomersPass(FailureGuard failure, java.util.Set<String> underAttack) {
         if (underAttack.isEmpty()) {
             return false;
@@ -291,7 +293,7 @@ final class ProofEndpoint {
         for (FailureRule rule : failure.rules()) {
             if (underAttack.contains(rule.name())
                     && rule.underAttack() != null
-                    && rule.underAttack().history() == UnderAttack.History.APP) {
+                    && rule.underAttack().history() != UnderAttack.History.RULE) {
                 return true;
             }
         }
@@ -320,11 +322,11 @@ final class ProofEndpoint {
                             "Send the proof as application/x-www-form-urlencoded: challenge=...&nonce=..."));
             return;
         }
-        // read as a guard reads a body: within the client's share of body reads and abuse-guard.body.max-bytes, so
-        // that one address's slow proofs cannot hold every request thread (probe81a F2); the 413 and 415 drop the
-        // unread rest as the filter's refusals do, where the container would read it at the client's pace
-        RequestBody body = client.body();
-        if (client.refusedForReads()) {
+        // read within the client's share of body reads, so that one address's slow proofs cannot hold every request
+        // thread (probe81a F2); the 413 and 415 drop the unread rest as the filter's refusals do, where the container
+        // would read it at the client's pace
+        byte[] form = client.readOwnForm(MAX_FORM_BYTES);
+        if (form == null) {
             refuseUnread(
                     request,
                     response,
@@ -332,7 +334,7 @@ final class ProofEndpoint {
                     BodyField.unreadable(BodyField.Unreadable.TOO_MANY_READS).refusal(GUARD, "proof"));
             return;
         }
-        if (!body.isComplete() || body.length() > MAX_FORM_BYTES) {
+        if (form.length > MAX_FORM_BYTES) {
             refuseUnread(
                     request,
                     response,
@@ -340,7 +342,6 @@ final class ProofEndpoint {
                     refusal(413, "proof-too-large", "A proof has at most " + MAX_FORM_BYTES + " bytes."));
             return;
         }
-        byte[] form = body.bytes();
         // an empty body: a filter before this one read the form already (a hidden-method filter, say), and the
         // container parsed it within its own bound
         String[] fields = form.length == 0 ? parsedFields(request) : fields(form);

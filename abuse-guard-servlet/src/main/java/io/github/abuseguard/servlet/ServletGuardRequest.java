@@ -1279,6 +1279,29 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
         }
     }
 
+    /**
+     * The body of a small form the library answers itself (the browser proof), at most {@code max} + 1 bytes whatever
+     * {@code abuse-guard.body.max-bytes} says (review146 F3: a filter with guards reading no body refused every proof),
+     * read within the client's share of body reads (probe81a F2: one address's slow proofs held every request thread);
+     * empty when a filter before this one consumed it; {@code null} when the client has its share going on
+     * ({@link #refusedForReads()} then says so).
+     */
+    byte @Nullable [] readOwnForm(int max) throws IOException {
+        Contents read = contents();
+        String reader = startRead(read);
+        if (reader == null) {
+            return null;
+        }
+        try {
+            return request.getInputStream().readNBytes(max + 1);
+        } catch (IllegalStateException readerInUse) {
+            read.consumedEarlier = true;
+            return new byte[0];
+        } finally {
+            options.bodyReads().leave(reader);
+        }
+    }
+
     /** Whether a body read of this request was refused: its client had its share of body reads going on. */
     boolean refusedForReads() {
         return contents != null && contents.tooManyReads;

@@ -90,10 +90,21 @@ public class AbuseGuardControlEndpoint {
 
     /** Whether the engine's IP allow list exempts the client key, an address, from every guard. */
     /**
-     * The allow list's block that exempts {@code client} (an address), or that shares an address with it (a prefix key:
-     * an IPv6 client is keyed by its /64, review145 F1), from every guard, live bans included; {@code null} if none.
+     * The allow list's block that exempts {@code client} (an address), or every address of it (a prefix key: an IPv6
+     * client is keyed by its /64, review145 F1), from every guard, live bans included; {@code null} if none. A block
+     * inside the prefix (a partner's host in a shared /64) exempts only itself: the ban holds for the rest
+     * (review146 F4), and {@link #exemptWithin} names it.
      */
     private @Nullable String allowListed(String client) {
+        return allowListed(client, true);
+    }
+
+    /** The allow list's first block inside the prefix key {@code client} that does not cover it, or {@code null}. */
+    private @Nullable String exemptWithin(String client) {
+        return client.indexOf('/') < 0 ? null : allowListed(client, false);
+    }
+
+    private @Nullable String allowListed(String client, boolean covering) {
         IpRange prefix = null;
         if (client.indexOf('/') >= 0) {
             try {
@@ -116,7 +127,9 @@ public class AbuseGuardControlEndpoint {
                 continue;
             }
             for (String block : list.allowed()) {
-                if (overlaps(block, prefix)) {
+                IpRange allowed = parsed(block);
+                if (allowed != null
+                        && (covering ? allowed.covers(prefix) : allowed.overlaps(prefix) && !allowed.covers(prefix))) {
                     return block;
                 }
             }
@@ -124,12 +137,12 @@ public class AbuseGuardControlEndpoint {
         return null;
     }
 
-    /** Whether the allow list's {@code block}, as it lists it, shares an address with {@code prefix}. */
-    private static boolean overlaps(String block, IpRange prefix) {
+    /** The allow list's {@code block} as it lists it, or {@code null} if it does not parse back. */
+    private static @Nullable IpRange parsed(String block) {
         try {
-            return IpRange.parse(block).overlaps(prefix);
+            return IpRange.parse(block);
         } catch (IllegalArgumentException unlike) {
-            return false; // not the operator's input: never answered as if it were
+            return null; // not the operator's input: never answered as if it were
         }
     }
 
@@ -295,6 +308,18 @@ public class AbuseGuardControlEndpoint {
                             length,
                             written ? "" : " (kept here: the shared store is unavailable)");
                     Map<String, Object> answer = changes();
+                    String within = exemptWithin(client);
+                    if (within != null) {
+                        // review146 F4: the ban holds for the rest of the network, not for the allow-listed block
+                        answer.put(
+                                "stillExempt",
+                                Map.of(
+                                        "allowed",
+                                        within,
+                                        "why",
+                                        "abuse-guard.ip-lists.allow names it, which exempts it from every guard, live"
+                                                + " bans included: the ban holds for the rest of " + client));
+                    }
                     if (engine.mode() == Mode.MONITOR) {
                         // review143 F5: the engine only reports, bans included
                         answer.put(

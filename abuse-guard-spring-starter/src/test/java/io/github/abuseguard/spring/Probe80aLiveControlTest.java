@@ -30,7 +30,7 @@ import org.springframework.web.bind.annotation.RestController;
             "management.endpoint.abuseguardcontrol.access=unrestricted",
             "management.endpoints.web.exposure.include=abuseguardcontrol,abuseguard",
             "abuse-guard.client.trusted-proxies=127.0.0.1/32",
-            "abuse-guard.ip-lists.allow=198.51.100.10",
+            "abuse-guard.ip-lists.allow=198.51.100.10,2001:db8:1:2::/64,2001:db8:1:3::10",
             "abuse-guard.routes.monitor=/api/beta/**",
             "abuse-guard.rate-limit.rules.api.paths=/api/**",
             "abuse-guard.rate-limit.rules.api.limits[0].capacity=50",
@@ -78,6 +78,40 @@ class Probe80aLiveControlTest {
         assertThat(ban.statusCode() == 400 || after == 403)
                 .as("ban answered %s (%s), then the banned address got %s", ban.statusCode(), ban.body(), after)
                 .isTrue();
+    }
+
+    /**
+     * review145 F1: probe80a F3's fix asked the allow list about the client key as if it were one address and skipped
+     * any key holding a '/'. An IPv6 client is keyed by its /64, so a ban of an IPv6 client whose network the allow list
+     * names was answered 200 and listed, and the client went on being served.
+     */
+    @Test
+    void aBanOfAnAllowListedIpv6ClientIsEitherEnforcedOrRefused() throws Exception {
+        HttpResponse<String> ban =
+                post("/actuator/abuseguardcontrol/ban", "{\"key\":\"2001:db8:1:2::5\",\"duration\":\"PT1H\"}", null);
+        int after = get("/api/x", "2001:db8:1:2::5");
+
+        assertThat(ban.statusCode() == 400 || after == 403)
+                .as("ban answered %s (%s), then the banned client got %s", ban.statusCode(), ban.body(), after)
+                .isTrue();
+    }
+
+    /**
+     * review146 F4: where the allowed block is narrower than the /64 (one partner host in a hosting provider's shared
+     * /64), the allow list exempts that host only: the ban holds for every other address of the /64, and says so.
+     */
+    @Test
+    void aBanOfASixtyFourHoldingOneAllowedHostHoldsForItsOtherAddresses() throws Exception {
+        HttpResponse<String> ban =
+                post("/actuator/abuseguardcontrol/ban", "{\"key\":\"2001:db8:1:3::5\",\"duration\":\"PT1H\"}", null);
+        assertThat(ban.statusCode()).as(ban.body()).isEqualTo(200);
+        assertThat(ban.body()).contains("\"stillExempt\"").contains("2001:db8:1:3::10");
+        assertThat(get("/api/x", "2001:db8:1:3::5"))
+                .as("another address of the banned /64")
+                .isEqualTo(403);
+        assertThat(get("/api/x", "2001:db8:1:3::10"))
+                .as("the allow-listed host")
+                .isEqualTo(200);
     }
 
     /**
