@@ -65,6 +65,16 @@ public interface KeyResolver {
     }
 
     /**
+     * Whether the key holds other clients' requests besides this client's: a network or an allocation, alone or as a
+     * part. Its state is then the neighbours' traffic too, and a rate limit does not tell it in the {@code RateLimit}
+     * fields (probe82b F1: a client's {@code sign-up-network} figure went 29 to 26 between its own two sign-ups, its
+     * neighbours' two counted in; joined to a user name, anyone in the /24 could count the guesses at {@code alice}).
+     */
+    default boolean sharedWithNeighbours() {
+        return this == network() || this == allocation();
+    }
+
+    /**
      * Whether the key is an inbox ({@code mailbox:}, alone or joined only to values any client may send): the value a
      * sign-up or a password reset names, which a stranger spends without knowing any password. {@code false} by
      * default.
@@ -446,6 +456,16 @@ final class CombinedKey implements KeyResolver {
             key.append(named);
         }
         return key.toString();
+    }
+
+    @Override
+    public boolean sharedWithNeighbours() {
+        for (KeyResolver part : parts) {
+            if (part.sharedWithNeighbours()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -117,7 +117,12 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
             boolean sharedByOthers = rule.keyResolver().namesOthers() || global || refusesForNeighbours(rule);
             TokenBuckets buckets =
                     builder.store.tokenBuckets(NAME + ":" + rule.name(), new BucketSpec(limits, sharedByOthers));
-            compiled.add(new RuleBuckets(rule, buckets, global ? null : RulePolicy.of(rule), global));
+            compiled.add(new RuleBuckets(
+                    rule,
+                    buckets,
+                    global ? null : RulePolicy.of(rule),
+                    global,
+                    rule.keyResolver().sharedWithNeighbours()));
         }
         this.rules = compiled.toArray(RuleBuckets[]::new);
         this.order = new int[rules.length];
@@ -281,7 +286,7 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
                 ConsumptionProbe probe = probes.get();
                 entry.buckets.tryConsume(key, rule.cost(), probe);
                 if (probe.consumed()) {
-                    if (!entry.global && !silent && !othersQuota) {
+                    if (!entry.global && !silent && !othersQuota && !entry.neighbours) {
                         ResponseHints status =
                                 entry.policy.hints(probe.remainingTokens(), ceilSeconds(probe.nanosToWaitForReset()));
                         hints = hints == null ? status : hints.merge(status);
@@ -525,7 +530,7 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
         RateLimitRule rule = entry.rule;
         Limit limit = rule.limits().get(0);
         long waitSeconds = othersQuota ? longestWindowSeconds(rule) : ceilSeconds(probe.nanosToWaitForRefill());
-        List<RateLimitStatus> statuses = silent || othersQuota
+        List<RateLimitStatus> statuses = silent || othersQuota || entry.neighbours
                 ? List.of()
                 : entry.policy.hints(probe.remainingTokens(), waitSeconds).rateLimits();
         return Decision.deny(rule.action())
@@ -600,12 +605,17 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
         return Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L);
     }
 
-    /** A rule with its buckets; {@code policy} is {@code null} for a global rule, which reports no quota. */
+    /**
+     * A rule with its buckets; {@code policy} is {@code null} for a global rule, which reports no quota;
+     * {@code neighbours}: its key holds other clients' requests too ({@link KeyResolver#sharedWithNeighbours}), whose
+     * quota it does not report either.
+     */
     private record RuleBuckets(
             RateLimitRule rule,
             TokenBuckets buckets,
             @Nullable RulePolicy policy,
-            boolean global) {}
+            boolean global,
+            boolean neighbours) {}
 
     /** Builds a {@link RateLimitGuard}. */
     public static final class Builder {

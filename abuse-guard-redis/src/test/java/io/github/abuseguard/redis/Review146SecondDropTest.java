@@ -182,18 +182,20 @@ class Review146SecondDropTest {
         }
 
         private void pump(InputStream from, OutputStream to) {
-            Thread pump = new Thread(() -> {
-                byte[] buffer = new byte[8192];
-                try {
-                    for (int n; (n = from.read(buffer)) != -1; ) {
-                        to.write(buffer, 0, n);
-                        to.flush();
-                    }
-                } catch (IOException closed) {
-                    // dropped
-                }
-                closeAll();
-            }, "review146-pump");
+            Thread pump = new Thread(
+                    () -> {
+                        byte[] buffer = new byte[8192];
+                        try {
+                            for (int n; (n = from.read(buffer)) != -1; ) {
+                                to.write(buffer, 0, n);
+                                to.flush();
+                            }
+                        } catch (IOException closed) {
+                            // dropped
+                        }
+                        closeAll();
+                    },
+                    "review146-pump");
             pump.setDaemon(true);
             pump.start();
         }

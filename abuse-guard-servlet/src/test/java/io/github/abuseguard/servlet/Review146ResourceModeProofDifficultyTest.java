@@ -80,7 +80,8 @@ class Review146ResourceModeProofDifficultyTest {
                 .as("a fresh address is refused by the mode")
                 .isEqualTo(429);
         String challenge = challenge();
-        assertThat(post(challenge, ProofSolver.nonce(challenge, difficulty(challenge))).statusCode())
+        assertThat(post(challenge, ProofSolver.nonce(challenge, difficulty(challenge)))
+                        .statusCode())
                 .isEqualTo(204);
         assertThat(server.get("/app/card/1002").statusCode())
                 .as("the proof solved during the mode bought the address a guess on the cards (newcomer-attempts)")

@@ -54,7 +54,18 @@ public final class AbuseGuardControlAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        AbuseGuardRolloutEndpoint abuseGuardRolloutEndpoint(AbuseGuard engine, RolloutReport report) {
+        AbuseGuardRolloutEndpoint abuseGuardRolloutEndpoint(
+                AbuseGuard engine,
+                RolloutReport report,
+                org.springframework.beans.factory.ListableBeanFactory beans,
+                org.springframework.core.env.Environment environment) {
+            if (AbuseGuardEndpointAutoConfiguration.readableByAnyone(environment, beans, "abuseguardrollout")) {
+                // probe82b F2: which guards and rules only report, their would-deny counts: what is on trial
+                log.warn("The abuseguardrollout endpoint is exposed over HTTP on the application's port and no Spring"
+                        + " Security filter chain is configured: anyone can read which guards and rules only report"
+                        + " (monitor), their live switches and how many clients each would deny. Require a role for"
+                        + " it, or serve management on a port only operators reach (management.server.port)");
+            }
             return new AbuseGuardRolloutEndpoint(engine, report);
         }
     }

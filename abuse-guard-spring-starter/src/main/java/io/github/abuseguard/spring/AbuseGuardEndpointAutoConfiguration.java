@@ -2,6 +2,7 @@ package io.github.abuseguard.spring;
 
 import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.internal.DeniedClients;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -12,6 +13,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -31,9 +34,7 @@ public final class AbuseGuardEndpointAutoConfiguration {
             AbuseGuardProperties properties,
             ListableBeanFactory beans,
             Environment environment) {
-        if (exposedOverHttp(environment)
-                && environment.getProperty("management.server.port") == null
-                && !AbuseGuardControlAutoConfiguration.Control.securedBySpringSecurity(beans)) {
+        if (readableByAnyone(environment, beans, "abuseguard")) {
             // user60 F5: README says never to expose it anonymously, and nothing said it was
             log.warn("The abuseguard endpoint is exposed over HTTP on the application's port and no Spring Security"
                     + " filter chain is configured: anyone can read every rule's thresholds, whether a route is under"
@@ -45,12 +46,28 @@ public final class AbuseGuardEndpointAutoConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(AbuseGuardEndpointAutoConfiguration.class);
 
-    /** Whether {@code management.endpoints.web.exposure.include} names the endpoint, or every endpoint. */
-    static boolean exposedOverHttp(Environment environment) {
-        String include = environment.getProperty("management.endpoints.web.exposure.include", "");
-        for (String name : include.split(",")) {
+    /**
+     * Whether the report endpoint {@code id} is served over HTTP on the application's port with no Spring Security
+     * filter chain: anyone reads it.
+     */
+    static boolean readableByAnyone(Environment environment, ListableBeanFactory beans, String id) {
+        return exposedOverHttp(environment, id)
+                && environment.getProperty("management.server.port") == null
+                && !AbuseGuardControlAutoConfiguration.Control.securedBySpringSecurity(beans);
+    }
+
+    /**
+     * Whether {@code management.endpoints.web.exposure.include} names the endpoint {@code id}, or every endpoint, in
+     * any form Spring Boot binds it from: a comma-separated value or a list (probe82b F2: {@code include: [health,
+     * abuseguard]} in YAML was not read, and the anonymous report was not warned of).
+     */
+    static boolean exposedOverHttp(Environment environment, String id) {
+        Set<String> include = Binder.get(environment)
+                .bind("management.endpoints.web.exposure.include", Bindable.setOf(String.class))
+                .orElse(Set.of());
+        for (String name : include) {
             String trimmed = name.trim();
-            if (trimmed.equals("*") || trimmed.equalsIgnoreCase("abuseguard")) {
+            if (trimmed.equals("*") || trimmed.equalsIgnoreCase(id)) {
                 return true;
             }
         }
