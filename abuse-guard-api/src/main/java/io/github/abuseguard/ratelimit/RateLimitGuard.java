@@ -766,6 +766,17 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
             return decision;
         }
 
+        /**
+         * A request a refunding rule charged hears its answer as soon as the status is final, before the response is
+         * committed: a client that never reads a large answer holds the request in the container until the write
+         * gives up, and its token with it (probe82a F1: twelve unread {@code 404}s naming a stranger's inbox kept
+         * that inbox's three daily sign-ups spent, a minute at a time, and its owner was refused {@code 429}).
+         */
+        @Override
+        public boolean observesBeforeCommit(GuardRequest request) {
+            return chargedKeys.estimatedSize() != 0 && chargedKeys.getIfPresent(request) != null;
+        }
+
         /** Gives back what the request took, once: its answer, heard later, refunds nothing more. */
         @Override
         protected void cancel(GuardRequest request, Applying applying) {
