@@ -774,7 +774,8 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
          */
         @Override
         public boolean observesBeforeCommit(GuardRequest request) {
-            return chargedKeys.estimatedSize() != 0 && chargedKeys.getIfPresent(request) != null;
+            // the request's own flag first (set with its keys): a route no refunding rule charged touches no cache
+            return request.handlerStatusWanted() && chargedKeys.getIfPresent(request) != null;
         }
 
         /** Gives back what the request took, once: its answer, heard later, refunds nothing more. */
