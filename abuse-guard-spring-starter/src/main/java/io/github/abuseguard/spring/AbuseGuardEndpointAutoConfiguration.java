@@ -52,8 +52,20 @@ public final class AbuseGuardEndpointAutoConfiguration {
      */
     static boolean readableByAnyone(Environment environment, ListableBeanFactory beans, String id) {
         return exposedOverHttp(environment, id)
-                && environment.getProperty("management.server.port") == null
+                && onTheApplicationsPort(environment)
                 && !AbuseGuardControlAutoConfiguration.Control.securedBySpringSecurity(beans);
+    }
+
+    /**
+     * Whether the Actuator is served on the application's port: no {@code management.server.port}, or the server's own
+     * (review147 F2: {@code management.server.port=8080} beside {@code server.port=8080} is the same port).
+     */
+    private static boolean onTheApplicationsPort(Environment environment) {
+        String management = environment.getProperty("management.server.port");
+        return management == null
+                || management
+                        .trim()
+                        .equals(environment.getProperty("server.port", "8080").trim());
     }
 
     /**
@@ -65,13 +77,29 @@ public final class AbuseGuardEndpointAutoConfiguration {
         Set<String> include = Binder.get(environment)
                 .bind("management.endpoints.web.exposure.include", Bindable.setOf(String.class))
                 .orElse(Set.of());
+        Set<String> exclude = Binder.get(environment)
+                .bind("management.endpoints.web.exposure.exclude", Bindable.setOf(String.class))
+                .orElse(Set.of());
+        for (String name : exclude) {
+            if (endpointId(name).equals(id)) {
+                return false;
+            }
+        }
         for (String name : include) {
-            String trimmed = name.trim();
-            if (trimmed.equals("*") || trimmed.equalsIgnoreCase(id)) {
+            String read = endpointId(name);
+            if (read.equals("*") || read.equals(id)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * An exposure entry as Spring Boot reads an endpoint id from it: without dashes, in any case (review147 F2:
+     * {@code include=abuse-guard} exposes {@code abuseguard}).
+     */
+    private static String endpointId(String name) {
+        return name.trim().replace("-", "").toLowerCase(java.util.Locale.ROOT);
     }
 
     /**
