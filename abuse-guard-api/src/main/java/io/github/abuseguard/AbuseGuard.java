@@ -111,9 +111,6 @@ public final class AbuseGuard implements AutoCloseable {
     private final int[] historySlots;
     /** The observing guards that may hear an outcome before the response is committed ({@link #observesBeforeCommit}). */
     private final int[] earlySlots;
-
-    /** The early slots whose guards hear the outcome as soon as the answer may leave ({@link #mayLeaveSlots}). */
-    private final long mayLeaveSlots;
     /**
      * Whether a guard that does not settle its history before the exchange still hears whether a route is
      * watched: otherwise a request settled before the exchange needs no second look-up of its path.
@@ -165,13 +162,6 @@ public final class AbuseGuard implements AutoCloseable {
                 .mapToInt(Integer::intValue)
                 .filter(i -> overrides(slots[i].guard, "observesBeforeCommit"))
                 .toArray();
-        long mayLeave = 0;
-        for (int i : earlySlots) {
-            if (slots[i].guard.observesWhenTheAnswerMayLeave()) {
-                mayLeave |= 1L << i;
-            }
-        }
-        this.mayLeaveSlots = mayLeave;
         boolean heard = false;
         for (int i : observerSlots) {
             Guard guard = slots[i].guard;
@@ -1415,15 +1405,6 @@ public final class AbuseGuard implements AutoCloseable {
             }
         }
         return early;
-    }
-
-    /**
-     * Of the guards {@link #observesBeforeCommit} names, those that hear the outcome as soon as the answer may start to
-     * leave ({@link Guard#observesWhenTheAnswerMayLeave}): an adapter reports them with {@link #observeBeforeCommit} at
-     * the first write that may send the answer, the others once it surely has, each guard once.
-     */
-    public long mayLeaveSlots() {
-        return mayLeaveSlots;
     }
 
     /**

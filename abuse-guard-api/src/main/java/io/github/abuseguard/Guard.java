@@ -82,18 +82,6 @@ public interface Guard {
     }
 
     /**
-     * Whether the outcome {@link #observesBeforeCommit} asks for may be heard as soon as the answer may start to leave
-     * (its first write that can fill the container's buffer), not only once it surely has: a guard that gives back
-     * what it charged (a refund) loses little if the application fails after, where a step heard as a success must be
-     * one. A text page of non-ASCII characters leaves before the characters written say it surely has, and a client
-     * that never reads it held a refundable token while the write waited (review147 F1). The default is
-     * {@code false}.
-     */
-    default boolean observesWhenTheAnswerMayLeave() {
-        return false;
-    }
-
-    /**
      * Whether the client of this request has no history yet that this guard would give it for a successful
      * answer on this watched route (see {@link #observe(GuardRequest, int, boolean)}). Asked before the
      * application answers, only on watched routes and only when the adapter reports commits

@@ -778,12 +778,6 @@ public sealed class RateLimitGuard extends RuleGuard<RateLimitRule> permits Rate
             return request.handlerStatusWanted() && chargedKeys.getIfPresent(request) != null;
         }
 
-        /** A refund is decided as soon as the answer may leave: a text page's first full buffer (review147 F1). */
-        @Override
-        public boolean observesWhenTheAnswerMayLeave() {
-            return true;
-        }
-
         /** Gives back what the request took, once: its answer, heard later, refunds nothing more. */
         @Override
         protected void cancel(GuardRequest request, Applying applying) {

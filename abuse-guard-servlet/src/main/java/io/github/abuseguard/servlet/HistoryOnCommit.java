@@ -48,11 +48,6 @@ final class HistoryOnCommit extends HttpServletResponseWrapper {
     private long written;
     /** Whether the steps were reported ({@link #early}); none to report counts as reported. */
     private boolean stepsSettled;
-    /**
-     * Of {@link #early}, the guards heard as soon as the answer may leave ({@link AbuseGuard#mayLeaveSlots}: a refund),
-     * 0 once they were.
-     */
-    private long leaving;
     /** The bytes surely written through the stream. */
     private long surelyWritten;
     /** The characters written through the writer: each at least a byte, after the characters a container holds. */
@@ -80,7 +75,6 @@ final class HistoryOnCommit extends HttpServletResponseWrapper {
         this.handlerStatus = handlerStatus;
         this.settled = awaiting == 0; // nothing to report is reported
         this.stepsSettled = early == 0;
-        this.leaving = early & engine.mayLeaveSlots();
     }
 
     /**
@@ -90,7 +84,6 @@ final class HistoryOnCommit extends HttpServletResponseWrapper {
     void disarm() {
         settled = true;
         stepsSettled = true;
-        leaving = 0;
     }
 
     /** Reports the status, once; the filter calls it when the exchange ends, whatever was reported before. */
@@ -114,21 +107,8 @@ final class HistoryOnCommit extends HttpServletResponseWrapper {
     /** A step the client's next request is judged by, recorded before the client can send that request. */
     private void settleSteps(int status) {
         if (!stepsSettled) {
-            settleLeaving(status);
             stepsSettled = true;
-            long rest = early & ~engine.mayLeaveSlots();
-            if (rest != 0) {
-                engine.observeBeforeCommit(request, evaluation, HandlerStatus.outcome(handlerStatus, status), rest);
-            }
-        }
-    }
-
-    /** The guards heard as soon as the answer may leave (a refund), once. */
-    private void settleLeaving(int status) {
-        if (leaving != 0) {
-            long now = leaving;
-            leaving = 0;
-            engine.observeBeforeCommit(request, evaluation, HandlerStatus.outcome(handlerStatus, status), now);
+            engine.observeBeforeCommit(request, evaluation, HandlerStatus.outcome(handlerStatus, status), early);
         }
     }
 
@@ -141,11 +121,10 @@ final class HistoryOnCommit extends HttpServletResponseWrapper {
      * commit settles right after it ({@link #afterWrite}).
      */
     private void beforeWrite(long leastBytes, long mostBytes, boolean characters) {
-        if (!settled || leaving != 0) {
+        if (!settled) {
             written += mostBytes;
             if (written >= getBufferSize() || (contentLength >= 0 && written >= contentLength) || isCommitted()) {
                 settleHistory(getStatus());
-                settleLeaving(getStatus());
             }
         }
         if (!stepsSettled) {
