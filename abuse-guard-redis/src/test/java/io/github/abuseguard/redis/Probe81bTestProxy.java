@@ -12,13 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * probe81b: a Redis proxy that reads each command the client sends (RESP) and, per command, forwards it, delays it,
- * answers it with an error of its own without forwarding it, holds it, or forwards it and then resets the client's
+ * probe81b: a Redis proxy that reads each command the client sends (RESP) and, per command, forwards it,
+ * answers it with an error of its own without forwarding it, or forwards it and then resets the client's
  * connection without passing Redis's answer on (a reply lost after Redis ran the command). One command at a time
  * per connection, as Redis itself runs them.
  */
@@ -26,8 +25,6 @@ final class Probe81bTestProxy implements AutoCloseable {
     interface Action {}
 
     record Forward() implements Action {}
-
-    record Delay(long millis) implements Action {}
 
     record Error(String message) implements Action {}
 
@@ -37,9 +34,6 @@ final class Probe81bTestProxy implements AutoCloseable {
     /** Resets the client's connection without running it. */
     record Reset() implements Action {}
 
-    /** Holds it until {@link #release()}. */
-    record Hold() implements Action {}
-
     static final Action FORWARD = new Forward();
 
     private final ServerSocket server = new ServerSocket(0);
@@ -47,7 +41,6 @@ final class Probe81bTestProxy implements AutoCloseable {
     private final int port;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile Function<List<String>, Action> rule = command -> FORWARD;
-    private volatile CountDownLatch held = new CountDownLatch(1);
     final AtomicInteger ran = new AtomicInteger();
     final List<Integer> upstreamPorts = new CopyOnWriteArrayList<>();
     final List<String> log = new CopyOnWriteArrayList<>();
@@ -83,11 +76,6 @@ final class Probe81bTestProxy implements AutoCloseable {
         this.rule = rule;
     }
 
-    void release() {
-        held.countDown();
-        held = new CountDownLatch(1);
-    }
-
     private void serve(Socket client, Socket upstream) {
         try {
             InputStream fromClient = new BufferedInputStream(client.getInputStream());
@@ -108,7 +96,10 @@ final class Probe81bTestProxy implements AutoCloseable {
                 }
                 if (name.equals("HELLO")) {
                     helloAt = System.nanoTime();
-                    hellos.incrementAndGet();
+                    synchronized (hellos) {
+                        hellos.incrementAndGet();
+                        hellos.notifyAll(); // a reconnect awaited
+                    }
                 }
                 Action action = name.equals("HELLO") ? FORWARD : rule.apply(command);
                 log.add(name + (command.size() > 1 ? " " + command.get(1) : "") + " -> " + action);
@@ -119,10 +110,6 @@ final class Probe81bTestProxy implements AutoCloseable {
                 } else if (action instanceof Reset) {
                     reset(client, upstream);
                     return;
-                } else if (action instanceof Delay delay) {
-                    Thread.sleep(delay.millis());
-                } else if (action instanceof Hold) {
-                    held.await();
                 }
                 toRedis.write(raw.toByteArray());
                 toRedis.flush();
@@ -136,7 +123,7 @@ final class Probe81bTestProxy implements AutoCloseable {
                 toClient.write(answer.toByteArray());
                 toClient.flush();
             }
-        } catch (IOException | InterruptedException e) {
+        } catch (IOException closed) {
             try {
                 client.close();
                 upstream.close();
@@ -152,8 +139,19 @@ final class Probe81bTestProxy implements AutoCloseable {
     /** Waits (at most 10 s) until the client made a new connection after each reset. */
     void awaitReconnected() {
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (resets.get() > 0 && hellos.get() <= hellosAtReset && System.nanoTime() < deadline) {
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        synchronized (hellos) {
+            while (resets.get() > 0 && hellos.get() <= hellosAtReset) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                try {
+                    hellos.wait(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(left) + 1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 

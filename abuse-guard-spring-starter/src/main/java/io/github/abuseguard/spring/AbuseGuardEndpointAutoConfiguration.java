@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.EndpointId;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -74,32 +75,30 @@ public final class AbuseGuardEndpointAutoConfiguration {
      * abuseguard]} in YAML was not read, and the anonymous report was not warned of).
      */
     static boolean exposedOverHttp(Environment environment, String id) {
-        Set<String> include = Binder.get(environment)
-                .bind("management.endpoints.web.exposure.include", Bindable.setOf(String.class))
+        EndpointId endpoint = EndpointId.of(id);
+        Binder binder = Binder.get(environment);
+        Set<String> exclude = binder.bind("management.endpoints.web.exposure.exclude", Bindable.setOf(String.class))
                 .orElse(Set.of());
-        Set<String> exclude = Binder.get(environment)
-                .bind("management.endpoints.web.exposure.exclude", Bindable.setOf(String.class))
+        Set<String> include = binder.bind("management.endpoints.web.exposure.include", Bindable.setOf(String.class))
                 .orElse(Set.of());
-        for (String name : exclude) {
-            if (endpointId(name).equals(id)) {
-                return false;
-            }
-        }
-        for (String name : include) {
-            String read = endpointId(name);
-            if (read.equals("*") || read.equals(id)) {
+        return !names(exclude, endpoint) && names(include, endpoint);
+    }
+
+    /**
+     * Whether an exposure list names {@code endpoint}, or every endpoint ({@code *}), as Spring Boot reads a name
+     * ({@link EndpointId#fromPropertyValue}: without dashes, in any case; review147 F2: {@code include=abuse-guard}
+     * exposes {@code abuseguard}).
+     */
+    private static boolean names(Set<String> exposure, EndpointId endpoint) {
+        for (String name : exposure) {
+            String trimmed = name.trim();
+            if (trimmed.equals("*")
+                    || (!trimmed.isEmpty()
+                            && EndpointId.fromPropertyValue(trimmed).equals(endpoint))) {
                 return true;
             }
         }
         return false;
-    }
-
-    /**
-     * An exposure entry as Spring Boot reads an endpoint id from it: without dashes, in any case (review147 F2:
-     * {@code include=abuse-guard} exposes {@code abuseguard}).
-     */
-    private static String endpointId(String name) {
-        return name.trim().replace("-", "").toLowerCase(java.util.Locale.ROOT);
     }
 
     /**
