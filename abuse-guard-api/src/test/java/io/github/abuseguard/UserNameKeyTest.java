@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** A user name sent in a body field is one key however an application may take its spellings (probe3 F8). */
@@ -200,5 +201,74 @@ class UserNameKeyTest {
         assertThat(basicUser(basic("o".repeat(200_000) + ":y")))
                 .as("the password after a long name is never read")
                 .isEqualTo(key);
+    }
+
+    /**
+     * Spellings an accent-insensitive UCA collation (MariaDB 10.11's {@code utf8mb4_uca1400_ai_ci}, checked with
+     * {@code WEIGHT_STRING} and {@code =}; DUCET 13's primary weights give the same) takes for the account on the
+     * left. review95 F1: every decimal digit weighs as its ASCII digit, Latin ligature letters and enclosed letters
+     * expand. probe77a: the combining Latin small letters weigh as the letter they show, not as nothing, and so do a
+     * digraph letter and the squared words NFKC keeps. review141 F2 and review145 F3: U+1DCA and the insular letters of
+     * Unicode 14 (their weights inferred from DUCET 13's insular d and r) likewise.
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "user5, user\u0665", // ARABIC-INDIC DIGIT FIVE
+        "user5, user\u06F5", // EXTENDED ARABIC-INDIC DIGIT FIVE
+        "user5, user\u096B", // DEVANAGARI DIGIT FIVE
+        "user5, user\u0E55", // THAI DIGIT FIVE
+        "user5, user\u07C5", // NKO DIGIT FIVE
+        "john1987, john\u0967\u0669\u096E\u0AED", // mixed scripts' digits
+        "aaron, \uA733ron", // LATIN SMALL LETTER AA
+        "oona, \uA74Fna", // LATIN SMALL LETTER OO
+        "thor, \u1D7Aor", // LATIN SMALL LETTER TH WITH STRIKETHROUGH
+        "bob, \uD83C\uDD51\uD83C\uDD5E\uD83C\uDD51", // NEGATIVE CIRCLED LATIN CAPITAL LETTER B O B
+        "bob, \uD83C\uDD71\uD83C\uDD7E\uD83C\uDD71", // NEGATIVE SQUARED LATIN CAPITAL LETTER B O B
+        "okay, \uD83C\uDD97ay", // SQUARED OK
+        "alice, '\u0363lice'", // COMBINING LATIN SMALL LETTER A
+        "alice, 'alic\u0364'", // COMBINING LATIN SMALL LETTER E
+        "alice, 'ali\u0368e'", // COMBINING LATIN SMALL LETTER C
+        "user8, '\u0367ser8'", // COMBINING LATIN SMALL LETTER U
+        "user8, 'u\u1DE4er8'", // COMBINING LATIN SMALL LETTER S
+        "user8, 'us\u0364r8'", // COMBINING LATIN SMALL LETTER E
+        "user8, 'use\u036C8'", // COMBINING LATIN SMALL LETTER R
+        "alice, '\u0363\u1DDD\u0365\u0368\u0364'", // every letter in its combining form
+        "dzeko, '\u02A3eko'", // LATIN SMALL LETTER DZ DIGRAPH
+        "3dmax, '\uD83C\uDD9Bmax'", // SQUARED THREE D
+        "hc, '\uD83C\uDDA6'", // SQUARED HC
+        "user8, 'use\u1DCA8'", // COMBINING LATIN SMALL LETTER R BELOW
+        "root, '\u1DCAoot'",
+        "user8, 'use\u1ACD8'", // COMBINING LATIN SMALL LETTER INSULAR R
+        "guest, '\u1ACCuest'", // COMBINING LATIN SMALL LETTER INSULAR G
+        "admtn, 'adm\u1ACEn'", // COMBINING LATIN SMALL LETTER INSULAR T
+    })
+    void spellingsAUcaCollationTakesForTheAccountShareItsKey(String account, String spelling) {
+        assertThat(bodyKey(spelling)).as("the key of %s", spelling).isEqualTo(bodyKey(account));
+    }
+
+    /** review95 F1: zero-weight characters outside Mn/Me/Mc/Cf/Cc (Lm, Lo, Po) and Arabic isolated forms in a name. */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "bob\u07FA", // NKO LAJANYALAN (Lm), the N'Ko tatweel
+                "bob\u0824", // SAMARITAN MODIFIER LETTER SHORT A (Lm)
+                "bob\u180A", // MONGOLIAN NIRUGU (Po)
+                "bob\u1CD3", // VEDIC SIGN NIHSHVASA (Po)
+                "bob\uFE73", // ARABIC TAIL FRAGMENT (Lo)
+                "bo\uFE70b", // ARABIC FATHATAN ISOLATED FORM inside the name: NFKC leaves a space there
+            })
+    void ignorableCharactersAUcaCollationSkipsShareTheNamesKey(String spelling) {
+        assertThat(bodyKey(spelling)).isEqualTo("bob");
+    }
+
+    /**
+     * review95 F2: marks do not count as invisible before the {@link UserNames#MAX_NORMALIZED_CHARS} bound, so a name
+     * padded past it with combining marks was only lower-cased, and each count of marks a key of its own; MariaDB's
+     * uca1400_ai_ci still reads {@code 'bob' = CONCAT('bob', REPEAT(U+0301, 1100))} as true.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1100, 1101, 5000})
+    void aNamePaddedWithMarksPastTheBoundIsStillTheName(int marks) {
+        assertThat(bodyKey("bob" + "\\u0301".repeat(marks))).isEqualTo("bob");
     }
 }
