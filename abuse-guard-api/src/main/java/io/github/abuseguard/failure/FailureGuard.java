@@ -72,7 +72,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FailureGuard.class);
 
     /** Redirects on a failure rule's routes, with none of its statuses heard, before it WARNs once. */
-    static final int REDIRECTS_BEFORE_WARNING = 20;
+    static final int REDIRECTS_BEFORE_WARNING = 100;
 
     /** The default time a client's history lasts from its first successful request: 24 hours. */
     public static final Duration DEFAULT_HISTORY_TTL =
@@ -932,7 +932,10 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
          * Redirects answered on the rule's routes to a method it counts before any of its statuses was heard; at
          * {@value #REDIRECTS_BEFORE_WARNING} a WARN says the login likely answers a wrong password with a redirect,
          * which counts nothing (user76 F2: a plain servlet's form login, {@code 302 /login.html?error}, let 30 of 30
-         * user names from one address through, without a word). Stops counting at the first failure heard.
+         * user names from one address through, without a word). Stops counting at the first failure heard. A login
+         * that reports its failures redirects its right sign-ins too: at 20 the WARN came after a start where 20
+         * right sign-ins came before the first wrong one (review149 F2); 100 in a row is rare at any site's rate of
+         * mistyped passwords, and an attack on a login whose failures count nothing sends thousands.
          */
         private final java.util.concurrent.atomic.AtomicInteger redirectsBeforeAFailure =
                 new java.util.concurrent.atomic.AtomicInteger();
@@ -1307,7 +1310,9 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                         "abuse-guard: failure rule '{}' heard {} redirects (3xx) on its routes and none of its statuses"
                                 + " ({}): a sign-in that answers a wrong password with a redirect counts no failure."
                                 + " Report the outcome with HandlerStatus.of(request).decided(401) before redirecting"
-                                + " (a plain servlet), or add the redirect's status to the rule's statuses",
+                                + " (a plain servlet), or add the redirect's status to the rule's statuses. If wrong"
+                                + " passwords are reported so, these were right sign-ins and the first failure heard"
+                                + " ends the count",
                         rule.name(),
                         REDIRECTS_BEFORE_WARNING,
                         rule.statuses());

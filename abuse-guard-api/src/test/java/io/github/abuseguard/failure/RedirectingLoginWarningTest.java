@@ -28,7 +28,7 @@ class RedirectingLoginWarningTest {
     private static void answer(FailureGuard guard, String method, int status, int times) {
         for (int i = 0; i < times; i++) {
             GuardRequest request = GuardRequest.builder(method, "/login")
-                    .client("198.51.100." + i)
+                    .client("198.51." + (i / 200) + "." + (i % 200))
                     .build();
             guard.check(request);
             guard.observe(request, status);
@@ -44,7 +44,7 @@ class RedirectingLoginWarningTest {
     @Test
     void aLoginThatRedirectsEveryAnswerIsWarnedOfOnce() throws Exception {
         FailureGuard guard = loginRule();
-        String printed = StandardError.printedBy(() -> answer(guard, "POST", 302, 50));
+        String printed = StandardError.printedBy(() -> answer(guard, "POST", 302, 150));
         assertThat(warnings(printed)).as(printed).isEqualTo(1);
         assertThat(printed).contains("HandlerStatus.of(request).decided(401)");
     }
@@ -54,7 +54,7 @@ class RedirectingLoginWarningTest {
         FailureGuard guard = loginRule();
         String printed = StandardError.printedBy(() -> {
             answer(guard, "POST", 401, 1);
-            answer(guard, "POST", 302, 50); // a successful sign-in's redirect
+            answer(guard, "POST", 302, 150); // a successful sign-in's redirect
         });
         assertThat(warnings(printed)).as(printed).isZero();
     }
@@ -63,7 +63,7 @@ class RedirectingLoginWarningTest {
     void redirectsOfPagesAreNotTakenForALogin() throws Exception {
         // a rule of every method: the login page's GET redirects a visitor already signed in
         FailureGuard guard = loginRule(FailureRule.builder("login").path("/login"));
-        String printed = StandardError.printedBy(() -> answer(guard, "GET", 302, 50));
+        String printed = StandardError.printedBy(() -> answer(guard, "GET", 302, 150));
         assertThat(warnings(printed)).as(printed).isZero();
     }
 }

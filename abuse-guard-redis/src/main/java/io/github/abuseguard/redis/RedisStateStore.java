@@ -2038,7 +2038,8 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     }
 
     /**
-     * Inspects the server again each time Lettuce re-makes {@code watched} after a drop (a Redis restarted, most
+     * Ends the drop a call waited for ({@link #awaitReconnect}), and inspects the server again, each time Lettuce
+     * re-makes {@code watched} after a drop (a Redis restarted, most
      * often empty, or one that was not reachable when the store first tried); on a thread of its own, as the event
      * loop that reports the reconnect must not wait for a command. The listener is added once {@code watched} is
      * made, so the connect that made it is not reported here: its maker inspects.
@@ -2047,6 +2048,11 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         watched.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
+                if (connection == watched) {
+                    // made again while no call came (a quiet application, a circuit open for its retry interval):
+                    // the next drop gets its own grace, not one that ran out during this one (review149 F1)
+                    downSince.set(0);
+                }
                 if (!inspects || closed || connection != watched) {
                     return; // a store that does not inspect, or a connection no longer used
                 }

@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
 import org.springframework.boot.actuate.endpoint.EndpointId;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -58,15 +59,13 @@ public final class AbuseGuardEndpointAutoConfiguration {
     }
 
     /**
-     * Whether the Actuator is served on the application's port: no {@code management.server.port}, or the server's own
-     * (review147 F2: {@code management.server.port=8080} beside {@code server.port=8080} is the same port).
+     * Whether the Actuator is served on the application's port, as Spring Boot decides it ({@link
+     * ManagementPortType}): no {@code management.server.port}, or the server's own (review147 F2: {@code
+     * management.server.port=8080} beside {@code server.port=8080} is the same port), but never {@code 0}, a random port
+     * of its own (review149 F3), nor a negative one, which serves no Actuator over HTTP.
      */
     private static boolean onTheApplicationsPort(Environment environment) {
-        String management = environment.getProperty("management.server.port");
-        return management == null
-                || management
-                        .trim()
-                        .equals(environment.getProperty("server.port", "8080").trim());
+        return ManagementPortType.get(environment) == ManagementPortType.SAME;
     }
 
     /**
