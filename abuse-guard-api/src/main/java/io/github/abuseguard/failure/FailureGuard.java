@@ -1087,7 +1087,15 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                     return banned(key, now);
                 }
                 if (count > rule.maxRetry()) {
-                    ban(key, now);
+                    // Banned once, by the request the store counted first past the limit: the count is atomic, the ban
+                    // a step after it, and each request that raced in before the ban was written banned again, each
+                    // ban escalating the next (probe83a F1: one burst of 64 banned for max-ban-time, 24 h, where
+                    // ban-time, 15 m, was due; on a key naming someone else, a lock-out of them). Past the limit
+                    // without that request (instances whose clocks weigh the last window apart), the requests are
+                    // refused by their count, and the first counted past it after a pause bans.
+                    if (count == rule.maxRetry() + 1) {
+                        ban(key, now);
+                    }
                     return banned(key, now);
                 }
                 return null;

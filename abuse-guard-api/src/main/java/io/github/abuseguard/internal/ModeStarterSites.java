@@ -44,6 +44,17 @@ public final class ModeStarterSites {
     private final SiteModes remembered;
     /** Per site, the times it was remembered since its first, within {@link #timesRememberedFor}. */
     private final Counters timesRemembered;
+    /**
+     * Per site, the rememberings that found it not remembered within {@link #CLAIMED_FOR}: the first of them, on any
+     * instance, remembers it, the others leave it (probe83a F2).
+     */
+    private final Counters claims;
+
+    /**
+     * How long a site's claim lasts: longer than the racing rememberings of one burst take between their look-up and
+     * their write, shorter than any mode, so that the next remembering of a site, once its memory ended, is its own.
+     */
+    static final Duration CLAIMED_FOR = Duration.ofSeconds(10);
 
     private final Duration rememberedFor;
 
@@ -132,6 +143,7 @@ public final class ModeStarterSites {
         this.remembered =
                 new SiteModes(store, namespace + ":" + rule, modes, rule + "#starters", rememberedFor, refreshMillis);
         this.timesRemembered = store.counters(namespace + "-times:" + rule, timesRememberedFor(rememberedFor));
+        this.claims = store.counters(namespace + "-claims:" + rule, CLAIMED_FOR);
     }
 
     /** How long a site's count of times remembered lasts from its first: twice its longest memory. */
@@ -161,7 +173,7 @@ public final class ModeStarterSites {
 
     /**
      * Remembers {@code sites} (listed by {@link Notes#listSince}); a site already remembered is left as it is.
-     * One look-up, one count and one write for all the sites, and the marker's read and write, whatever
+     * One look-up, one claim, one count and one write for all the sites, and the marker's read and write, whatever
      * their number.
      */
     public void remember(Collection<String> listed, long nowMillis) {
@@ -173,6 +185,21 @@ public final class ModeStarterSites {
                 entering.add(sites.get(i));
             }
         }
+        if (entering.isEmpty()) {
+            return;
+        }
+        // Failures heard at once (a crowd's burst over two instances, or one instance's threads) each found the sites
+        // not remembered yet, and each counted them once more: remembered 2 to 32 times as long as their first time
+        // (probe83a F2: a customer who mistyped once, refused for 192 minutes where 6 were due). The count is atomic:
+        // only the first claim of a site remembers it.
+        long[] claimed = claims.addAll(entering, 1);
+        List<String> first = new ArrayList<>(entering.size());
+        for (int i = 0; i < claimed.length; i++) {
+            if (claimed[i] == 1) {
+                first.add(entering.get(i));
+            }
+        }
+        entering = first;
         if (entering.isEmpty()) {
             return;
         }
