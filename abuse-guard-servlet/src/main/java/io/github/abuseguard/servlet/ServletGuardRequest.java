@@ -828,9 +828,12 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
      * the application does not take on this route (its handler consumes JSON only: {@link
      * Options#multipartTaken}) is not parsed at all: it is unsupported ({@code 415}), as the application
      * would refuse it. At most {@value #MAX_JSON_PARTS} JSON parts are read, and at most as many other
-     * parts named as the field that the container's parameters leave out or decode otherwise ({@link
-     * #namedPart}: a file part, or a text part with a charset of its own, which {@code @RequestPart String}
-     * reads from its bytes).
+     * parts named as the field, each from its bytes as {@code @RequestPart String} or a servlet's {@code
+     * getPart(name)} reads it ({@link #namedPart}), beside the container's parameter: the container leaves a file
+     * part out, and decodes a text part in a charset the client chooses (probe83b: Jetty's {@code _charset_} part or
+     * the request's {@code charset=UTF-16} made {@code bot@mailinator.com} nine CJK characters to the guard, and
+     * Tomcat without a request encoding reads a UTF-8 part as ISO-8859-1, while the application read the bytes as
+     * UTF-8 and signed the address up; a {@code mailbox:} key read nothing, and one inbox took three sign-ups).
      */
     private BodyField multipart(String pointer, String name) {
         return parsingMultipart(() -> parsedMultipart(pointer, name));
@@ -891,7 +894,6 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
         List<Part> jsonParts = new ArrayList<>();
         List<Part> namedParts = new ArrayList<>();
         List<String> spellings = RequestBody.formSpellings(name);
-        boolean formData = formData(request);
         for (Part part : parts) {
             if (isJson(part)) {
                 if (jsonParts.size() == MAX_JSON_PARTS) {
@@ -899,8 +901,9 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
                 }
                 jsonParts.add(part);
             }
-            // a JSON part named as the field is text too: @RequestPart String reads it whole (probe43a G4)
-            if (named(part, spellings, name) && (readApart(part) || !formData)) {
+            // a JSON part named as the field is text too: @RequestPart String reads it whole (probe43a G4); and every
+            // part named as the field is read from its bytes as well, whatever the container made of it (probe83b)
+            if (named(part, spellings, name)) {
                 if (namedParts.size() == MAX_JSON_PARTS) {
                     return BodyField.unreadable(BodyField.Unreadable.TOO_LARGE);
                 }
@@ -1012,30 +1015,11 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
     }
 
     /**
-     * Whether a part's text is read apart from the container's parameters: a file part (one with a filename),
-     * which gives no parameter, a part that declares a charset other than UTF-8, which the container decodes
-     * as UTF-8 all the same (Spring Boot makes it the request's encoding), or one whose Content-Type is ambiguous.
-     */
-    private static boolean readApart(Part part) {
-        if (part.getSubmittedFileName() != null) {
-            return true;
-        }
-        if (part.getContentType() == null) {
-            return false;
-        }
-        ContentType type = ContentType.parse(part.getContentType());
-        // a Content-Type two parsers split differently may name a charset only Spring's converter sees, whatever this
-        // reading finds (review76 F1): read apart, where it is refused
-        return type.isAmbiguous()
-                || (type.declaresCharset() && !StandardCharsets.UTF_8.equals(type.charset(StandardCharsets.UTF_8)));
-    }
-
-    /**
      * The text of a part named as the field that is not JSON, as {@code @RequestPart String} reads it (probe43a
-     * F2): the container gives a file part no parameter at all, and decodes a text part as UTF-8 whatever
-     * charset the part declares, where Spring's string converter decodes the part's bytes in its declared
-     * charset. So the bytes are decoded in the declared charset (an unknown one is {@link
-     * BodyField.Unreadable#UNSUPPORTED}), or, for a file part without one, both in UTF-8 (Spring Boot's
+     * F2): the container gives a file part no parameter at all, and decodes a text part in the request's charset,
+     * or a {@code _charset_} part's, whatever charset the part declares, where Spring's string converter decodes the
+     * part's bytes in its declared charset. So the bytes are decoded in the declared charset (an unknown one is
+     * {@link BodyField.Unreadable#UNSUPPORTED}), or, for a part without one, both in UTF-8 (Spring Boot's
      * converter) and in ISO-8859-1 (the converter's default outside Spring Boot), and each reading is judged. A
      * nested multipart part holds no text.
      */
@@ -1065,7 +1049,27 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
             return BodyField.of(List.of(text));
         }
         String latin1 = new String(bytes, StandardCharsets.ISO_8859_1);
+        if (part.getSubmittedFileName() == null) {
+            // a text field: its UTF-8 reading where it is UTF-8 (an honest non-ASCII value is one value beside the
+            // container's, not also its ISO-8859-1 garbage, which a key would take for a second value), else the
+            // ISO-8859-1 one, what Spring's converter reads outside Spring Boot
+            return BodyField.of(List.of(validUtf8(bytes) ? text : latin1));
+        }
         return BodyField.of(text.equals(latin1) ? List.of(text) : List.of(text, latin1));
+    }
+
+    /** Whether {@code bytes} are well-formed UTF-8. */
+    private static boolean validUtf8(byte[] bytes) {
+        try {
+            StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes));
+            return true;
+        } catch (java.nio.charset.CharacterCodingException notUtf8) {
+            return false;
+        }
     }
 
     /** A part's bytes, at most one more than the body's bound; {@code null} when it cannot be read. */
