@@ -869,6 +869,12 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
 
         final Counters banHistory;
         /**
+         * Per key, the requests that found it past the limit and not yet banned, within {@link #banClaimFor}: the first
+         * bans it ({@link #banOnce}), the others, which raced it (on other instances, or before its ban was written),
+         * do not ban it again.
+         */
+        final Counters banClaims;
+        /**
          * With a surge detector: per IPv6 site (a /48), its failures in find-time, whatever the rule's key: the
          * /64 keys of one site are many keys, and the site's own count per window alone let a /48 that kept under
          * it guess on for good (probe47b F6: three /48s, a new /64 every nine misses, 1,296 of 1,296 gift-card
@@ -981,6 +987,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                     ? null
                     : store.counters(namespace + ":keys-per-value", rule.findTime());
             this.banHistory = store.counters(namespace + ":bans", rule.maxBanTime());
+            this.banClaims = store.counters(namespace + ":ban-claims", banClaimFor(rule));
             this.ipv6SiteFailures = surge == null ? null : store.counters(namespace + ":ipv6-sites", rule.findTime());
             this.ipv6PrefixFailures =
                     surge == null ? null : store.counters(namespace + ":ipv6-prefixes", rule.findTime());
@@ -1087,16 +1094,17 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                     return banned(key, now);
                 }
                 if (count > rule.maxRetry()) {
-                    // Banned once, by the request the store counted first past the limit: the count is atomic, the ban
-                    // a step after it, and each request that raced in before the ban was written banned again, each
-                    // ban escalating the next (probe83a F1: one burst of 64 banned for max-ban-time, 24 h, where
-                    // ban-time, 15 m, was due; on a key naming someone else, a lock-out of them). Past the limit
-                    // without that request (instances whose clocks weigh the last window apart), the requests are
-                    // refused by their count, and the first counted past it after a pause bans.
-                    if (count == rule.maxRetry() + 1) {
-                        ban(key, now);
+                    // Banned once: the count is atomic, the ban a step after it, and each request that raced in
+                    // before the ban was written banned again, each ban escalating the next (probe83a F1: one burst
+                    // of 64 banned for max-ban-time, 24 h, where ban-time, 15 m, was due; on a key naming someone
+                    // else, a lock-out of them). Not "the request counted max-retry + 1": a count can step over it
+                    // (review150 F1: a request reaching the store after a later one, instances' clocks apart, a
+                    // fallback's counts moved back), and the key was then refused by its count alone, never banned.
+                    if (banOnce(key, now)) {
+                        return banned(key, now);
                     }
-                    return banned(key, now);
+                    // a racer: the ban being written is ban-time long at least (review150 F2: told to retry in 1 s)
+                    return banned(rule.banFor(1));
                 }
                 return null;
             }
@@ -1451,7 +1459,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 recordFailure(request, key, count, now, SlowSurge.Guess.NEW_ACCOUNT);
             }
             if (count >= rule.maxRetry() && !counts.isBanned(key)) {
-                ban(key, now);
+                banOnce(key, now); // failures settled at once, on two instances, each found the key not banned yet
             }
         }
 
@@ -1640,6 +1648,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             if (banned) {
                 keys.add(value);
                 banHistory.removeListed(value); // its escalation, kept under the digest too (probe67a F1)
+                banClaims.removeListed(value);
             }
             for (String key : keys) {
                 banned |= counts.isBanned(key);
@@ -1648,6 +1657,10 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 long escalated = banHistory.get(key);
                 if (escalated > 0) {
                     banHistory.add(key, -escalated);
+                }
+                long claimed = banClaims.get(key);
+                if (claimed > 0) {
+                    banClaims.add(key, -claimed); // lifted: its next ban is claimed afresh
                 }
             }
             return banned;
@@ -1673,6 +1686,29 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
          * Bans the key for its rule's ban time, longer for each ban it had within max-ban-time, and forgets the
          * failures that earned it: the ban ends when it says, and the key then starts a new count (user66 F2).
          */
+        /**
+         * Bans the key unless another request claimed its ban within {@link #banClaimFor} (one atomic count): whether
+         * this one did.
+         */
+        private boolean banOnce(String key, long now) {
+            if (banClaims.add(key, 1) != 1) {
+                return false;
+            }
+            ban(key, now);
+            return true;
+        }
+
+        /**
+         * How long a ban's claim lasts: longer than the requests of one burst take between their count and their ban,
+         * never longer than the ban itself, so that the key's next ban, after this one ended, is claimed afresh.
+         */
+        static Duration banClaimFor(FailureRule rule) {
+            Duration banTime = rule.banFor(1);
+            return banTime.compareTo(BAN_CLAIM) < 0 ? banTime : BAN_CLAIM;
+        }
+
+        private static final Duration BAN_CLAIM = Duration.ofSeconds(10);
+
         private void ban(String key, long now) {
             Duration ttl = rule.banFor(banHistory.add(key, 1));
             counts.banAfresh(key, ttl, now);

@@ -51,8 +51,9 @@ public final class ModeStarterSites {
     private final Counters claims;
 
     /**
-     * How long a site's claim lasts: longer than the racing rememberings of one burst take between their look-up and
-     * their write, shorter than any mode, so that the next remembering of a site, once its memory ended, is its own.
+     * How long a site's claim lasts at most: longer than the racing rememberings of one burst take between their
+     * look-up and their write, and never longer than a site's first memory, so that the next remembering of a site,
+     * once its memory ended, is its own; an operator's end of a mode gives its sites' claims back ({@link #forget}).
      */
     static final Duration CLAIMED_FOR = Duration.ofSeconds(10);
 
@@ -143,7 +144,10 @@ public final class ModeStarterSites {
         this.remembered =
                 new SiteModes(store, namespace + ":" + rule, modes, rule + "#starters", rememberedFor, refreshMillis);
         this.timesRemembered = store.counters(namespace + "-times:" + rule, timesRememberedFor(rememberedFor));
-        this.claims = store.counters(namespace + "-claims:" + rule, CLAIMED_FOR);
+        // never longer than a site's first memory: a mode of a second (under-scrape allows it) remembers its sites for
+        // three, and a claim outliving them kept the next remembering out (review150 F3)
+        this.claims = store.counters(
+                namespace + "-claims:" + rule, rememberedFor.compareTo(CLAIMED_FOR) < 0 ? rememberedFor : CLAIMED_FOR);
     }
 
     /** How long a site's count of times remembered lasts from its first: twice its longest memory. */
@@ -163,7 +167,19 @@ public final class ModeStarterSites {
 
     /** Forgets every site: the operator ended the mode by hand, after a false alarm. */
     public void forget() {
+        // their claims too, the latest 10 s's at most: a real mode right after a false alarm remembers its sites
+        // (review150 F3)
+        for (BannedKey site : remembered.active(MAX_LISTED)) {
+            unclaim(site.key());
+        }
         remembered.exitAll();
+    }
+
+    private void unclaim(String site) {
+        long claimed = claims.get(site);
+        if (claimed > 0) {
+            claims.add(site, -claimed);
+        }
     }
 
     /** Forgets {@code site}: an operator lifted what was held against it. */
