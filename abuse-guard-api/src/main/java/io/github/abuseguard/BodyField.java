@@ -100,19 +100,31 @@ public final class BodyField {
     private static final BodyField ABSENT = new BodyField(List.of(), null);
 
     private final List<String> values;
+    /**
+     * How many of {@link #values} are the field's own values, in front: the rest are other readings of them ({@link
+     * #withReadings}), judged as values are, but neither a value of their own for {@link #single} nor a difference
+     * that makes the field ambiguous.
+     */
+    private final int own;
+
     private final Unreadable unreadable;
     private final boolean ambiguous;
     /** The user-name key of the single value, once asked: every rule keyed by this field shares it. */
     private @Nullable String userNameKey;
 
     private BodyField(List<String> values, Unreadable unreadable) {
-        this.values = values;
-        this.unreadable = unreadable;
-        this.ambiguous = differ(values);
+        this(values, values.size(), unreadable);
     }
 
-    private static boolean differ(List<String> values) {
-        for (int i = 1; i < values.size(); i++) {
+    private BodyField(List<String> values, int own, Unreadable unreadable) {
+        this.values = values;
+        this.own = own;
+        this.unreadable = unreadable;
+        this.ambiguous = differ(values, own);
+    }
+
+    private static boolean differ(List<String> values, int own) {
+        for (int i = 1; i < own; i++) {
             if (!values.get(i).equals(values.get(0))) {
                 return true;
             }
@@ -161,9 +173,34 @@ public final class BodyField {
             return unreadable(Unreadable.TOO_MANY_VALUES);
         }
         List<@Nullable String> all = new java.util.ArrayList<>(values.size() + more.size());
-        all.addAll(values);
+        all.addAll(values.subList(0, own));
         all.addAll(more);
-        return new BodyField(copyOf(all), null);
+        all.addAll(values.subList(own, values.size()));
+        return new BodyField(copyOf(all), own + more.size(), null);
+    }
+
+    /**
+     * This field with other readings of its values after them, such as a container's decoding of a multipart part
+     * whose bytes gave the values: every rule that judges each value judges them too, but a key is chosen from the
+     * field's own values, and a reading that differs from them does not make the field ambiguous (review151 F1, F2: a
+     * browser's non-ASCII user name, read as UTF-8 from its part and as ISO-8859-1 by Tomcat, was refused 400 as two
+     * values). An absent field stays absent: readings without a value of their own are values. An unreadable field
+     * stays unreadable.
+     */
+    public BodyField withReadings(List<@Nullable String> readings) {
+        if (readings.isEmpty() || unreadable != null) {
+            return this;
+        }
+        if (values.isEmpty()) {
+            return of(readings);
+        }
+        if (values.size() + readings.size() > MAX_VALUES) {
+            return unreadable(Unreadable.TOO_MANY_VALUES);
+        }
+        List<@Nullable String> all = new java.util.ArrayList<>(values.size() + readings.size());
+        all.addAll(values);
+        all.addAll(readings);
+        return new BodyField(copyOf(all), own, null);
     }
 
     /** A body that could not be read. */
@@ -192,7 +229,7 @@ public final class BodyField {
      * must not be chosen from it; see {@link #isAmbiguous()}.
      */
     public @Nullable String single() {
-        return values.isEmpty() || isAmbiguous() ? null : values.get(0);
+        return own == 0 || isAmbiguous() ? null : values.get(0);
     }
 
     /** Whether the field has more than one distinct value. */

@@ -891,9 +891,13 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
         if (field.isUnreadable()) {
             return field;
         }
+        BodyField container = field;
         List<Part> jsonParts = new ArrayList<>();
         List<Part> namedParts = new ArrayList<>();
+        List<Part> textParts = new ArrayList<>();
+        int textPartsNamed = 0;
         List<String> spellings = RequestBody.formSpellings(name);
+        boolean formData = formData(request);
         for (Part part : parts) {
             if (isJson(part)) {
                 if (jsonParts.size() == MAX_JSON_PARTS) {
@@ -901,13 +905,20 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
                 }
                 jsonParts.add(part);
             }
-            // a JSON part named as the field is text too: @RequestPart String reads it whole (probe43a G4); and every
-            // part named as the field is read from its bytes as well, whatever the container made of it (probe83b)
-            if (named(part, spellings, name)) {
+            if (!named(part, spellings, name)) {
+                continue;
+            }
+            // a JSON part named as the field is text too: @RequestPart String reads it whole (probe43a G4)
+            if (readApart(part) || !formData) {
                 if (namedParts.size() == MAX_JSON_PARTS) {
                     return BodyField.unreadable(BodyField.Unreadable.TOO_LARGE);
                 }
                 namedParts.add(part);
+            } else if (++textPartsNamed <= MAX_JSON_PARTS) {
+                // a text field the container gave as a parameter, decoded in a charset the client may pick: read from
+                // its bytes too, the first 16 (what getPart and @RequestPart read); past them, the parameters are
+                // judged (review151 F3: a form of 17 such fields was refused as too large)
+                textParts.add(part);
             }
         }
         for (Part part : namedParts) {
@@ -916,6 +927,31 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
                 return inPart;
             }
             field = field.with(inPart.values());
+        }
+        List<String> fromBytes = new ArrayList<>(textParts.size());
+        for (Part part : textParts) {
+            BodyField inPart = namedPart(part);
+            if (inPart.isUnreadable()) {
+                return inPart;
+            }
+            fromBytes.addAll(inPart.values());
+        }
+        if (!fromBytes.isEmpty()) {
+            // The container decodes a text part in the request's charset, or a _charset_ part's, which the client
+            // picks, and Tomcat without a request encoding in ISO-8859-1 (probe83b: Jetty made bot@mailinator.com nine
+            // CJK characters under _charset_=UTF-16, which named no address to the guard nor to a mailbox: key, while
+            // the application read the part's bytes as UTF-8). Where the container's values are just these parts',
+            // their bytes give the values, a key's included, and the container's decoding is one more reading judged
+            // beside them (review151 F1, F2: a browser's non-ASCII user name, or a Shift_JIS form, is not two values);
+            // else (the query string or another spelling names the field too) every reading is a value.
+            field = container.values().size() == textPartsNamed && textParts.size() == textPartsNamed
+                    ? BodyField.of(fromBytes)
+                            .with(field.values()
+                                    .subList(
+                                            container.values().size(),
+                                            field.values().size()))
+                            .withReadings(container.values())
+                    : field.with(fromBytes);
         }
         for (Part part : jsonParts) {
             if (part.getSize() > options.maxBodyBytes()) {
@@ -1012,6 +1048,26 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
     /** Whether the body is {@code multipart/form-data}, the one multipart type containers take parameters from. */
     private static boolean formData(HttpServletRequest request) {
         return ContentType.parse(contentType(request)).type().equals("multipart/form-data");
+    }
+
+    /**
+     * Whether a part's text is read as one of the field's values apart from the container's parameters: a file part
+     * (one with a filename), which gives no parameter, a part that declares a charset other than UTF-8, which the
+     * container decodes otherwise, or one whose Content-Type is ambiguous. Other text parts are read from their bytes
+     * too, as readings of the parameters the container made of them.
+     */
+    private static boolean readApart(Part part) {
+        if (part.getSubmittedFileName() != null) {
+            return true;
+        }
+        if (part.getContentType() == null) {
+            return false;
+        }
+        ContentType type = ContentType.parse(part.getContentType());
+        // a Content-Type two parsers split differently may name a charset only Spring's converter sees, whatever this
+        // reading finds (review76 F1): read apart, where it is refused
+        return type.isAmbiguous()
+                || (type.declaresCharset() && !StandardCharsets.UTF_8.equals(type.charset(StandardCharsets.UTF_8)));
     }
 
     /**
