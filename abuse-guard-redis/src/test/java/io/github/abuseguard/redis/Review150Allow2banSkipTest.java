@@ -57,7 +57,9 @@ class Review150Allow2banSkipTest {
             }
             var refusedEval = b.evaluate(reset());
             Decision refused = refusedEval.decision();
-            assertThat(refusedEval.isDenied()).as("count 4 + 3 = 7 on B: past max-retry").isTrue();
+            assertThat(refusedEval.isDenied())
+                    .as("count 4 + 3 = 7 on B: past max-retry")
+                    .isTrue();
             var againEval = a.evaluate(reset());
             Decision again = againEval.decision();
             assertThat(againEval.isDenied()).isTrue();
