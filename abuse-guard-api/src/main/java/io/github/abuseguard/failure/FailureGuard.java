@@ -1691,7 +1691,9 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
          * this one did.
          */
         private boolean banOnce(String key, long now) {
-            if (banClaims.add(key, 1) != 1) {
+            // at most 1: two lifts at once, each taking back what it read, leave it below 0, and the next ban is still
+            // this request's (review152 F2)
+            if (banClaims.add(key, 1) > 1) {
                 return false;
             }
             ban(key, now);

@@ -184,6 +184,7 @@ public final class ModeStarterSites {
 
     /** Forgets {@code site}: an operator lifted what was held against it. */
     public void forget(String site) {
+        unclaim(site); // a site lifted that starts the mode again is remembered again (review152 F3)
         remembered.exit(site);
     }
 

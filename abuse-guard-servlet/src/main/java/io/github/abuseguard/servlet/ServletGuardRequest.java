@@ -929,22 +929,49 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
             field = field.with(inPart.values());
         }
         List<String> fromBytes = new ArrayList<>(textParts.size());
-        for (Part part : textParts) {
-            BodyField inPart = namedPart(part);
-            if (inPart.isUnreadable()) {
-                return inPart;
+        // whether the container read each part as UTF-8 or ISO-8859-1, which a client cannot vary per request
+        boolean containerReadTheBytes =
+                container.values().size() == textPartsNamed && textParts.size() == textPartsNamed;
+        for (int i = 0; i < textParts.size(); i++) {
+            Part part = textParts.get(i);
+            if (part.getSize() > options.maxBodyBytes()) {
+                return BodyField.unreadable(BodyField.Unreadable.TOO_LARGE);
             }
-            fromBytes.addAll(inPart.values());
+            byte[] bytes = partBytes(part);
+            if (bytes == null) {
+                return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
+            }
+            if (bytes.length > options.maxBodyBytes()) {
+                return BodyField.unreadable(BodyField.Unreadable.TOO_LARGE);
+            }
+            ContentType type = part.getContentType() == null ? null : ContentType.parse(part.getContentType());
+            if (type != null && type.isMultipart()) {
+                containerReadTheBytes = false;
+                continue; // a nested multipart part holds no text
+            }
+            String utf8 = new String(bytes, StandardCharsets.UTF_8);
+            String latin1 = new String(bytes, StandardCharsets.ISO_8859_1);
+            // as Spring's converter reads it: UTF-8 where declared or well-formed, else ISO-8859-1 (outside Spring
+            // Boot)
+            fromBytes.add((type != null && type.declaresCharset()) || validUtf8(bytes) ? utf8 : latin1);
+            if (containerReadTheBytes) {
+                String read = container.values().get(i);
+                containerReadTheBytes = read.equals(utf8) || read.equals(latin1);
+            }
         }
         if (!fromBytes.isEmpty()) {
             // The container decodes a text part in the request's charset, or a _charset_ part's, which the client
-            // picks, and Tomcat without a request encoding in ISO-8859-1 (probe83b: Jetty made bot@mailinator.com nine
-            // CJK characters under _charset_=UTF-16, which named no address to the guard nor to a mailbox: key, while
-            // the application read the part's bytes as UTF-8). Where the container's values are just these parts',
-            // their bytes give the values, a key's included, and the container's decoding is one more reading judged
-            // beside them (review151 F1, F2: a browser's non-ASCII user name, or a Shift_JIS form, is not two values);
-            // else (the query string or another spelling names the field too) every reading is a value.
-            field = container.values().size() == textPartsNamed && textParts.size() == textPartsNamed
+            // picks (probe83b: Jetty made bot@mailinator.com nine CJK characters under _charset_=UTF-16, which named
+            // no address to the guard nor to a mailbox: key, while the application read the part's bytes as UTF-8),
+            // and Tomcat without a request encoding in ISO-8859-1. Where it read the bytes as UTF-8 or ISO-8859-1,
+            // which a client cannot vary, the bytes' reading gives the values, a key's included, and the container's
+            // is one more reading judged beside it (review151 F1: a browser's non-ASCII user name on Tomcat is one
+            // value). Where it read them otherwise, as the client asked, every reading is a value, and a key refuses
+            // the request as ambiguous where they differ: a key made from either alone is one the client varies with
+            // the charset, while the application reads the other (review152 F1: alice in UTF-16 or IBM037 under
+            // _charset_ was a new key each time, and 9 guesses at her passed a limit of 3; a Shift_JIS form is refused
+            // so, review151 F2, a known limit).
+            field = containerReadTheBytes
                     ? BodyField.of(fromBytes)
                             .with(field.values()
                                     .subList(

@@ -321,8 +321,13 @@ class Probe83bFormCharsetPartTest {
             String answer = post(body("UTF-16", "victim+" + i + "@gmail.com").getBytes(StandardCharsets.UTF_8));
             answers.add(answer.substring(0, 12) + " " + answer.substring(answer.indexOf("\r\n\r\n") + 4));
         }
+        // the container read the part as the client asked, the application reads its bytes: two readings, and a key
+        // made from either alone is one the client varies with the charset it names (review152 F1): ambiguous
         assertThat(answers.stream().filter(answer -> answer.contains("signed up victim")))
                 .as("accounts opened for one inbox, limit 1: " + answers)
-                .hasSize(1);
+                .hasSizeLessThanOrEqualTo(1);
+        assertThat(answers.stream().filter(answer -> answer.startsWith("HTTP/1.1 4")))
+                .as("refused: " + answers)
+                .hasSizeGreaterThanOrEqualTo(2);
     }
 }
