@@ -929,6 +929,7 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
             field = field.with(inPart.values());
         }
         List<String> fromBytes = new ArrayList<>(textParts.size());
+        List<String> notUtf8 = new ArrayList<>();
         // whether the container read each part as UTF-8 or ISO-8859-1, which a client cannot vary per request
         boolean containerReadTheBytes =
                 container.values().size() == textPartsNamed && textParts.size() == textPartsNamed;
@@ -951,9 +952,14 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
             }
             String utf8 = new String(bytes, StandardCharsets.UTF_8);
             String latin1 = new String(bytes, StandardCharsets.ISO_8859_1);
-            // as Spring's converter reads it: UTF-8 where declared or well-formed, else ISO-8859-1 (outside Spring
-            // Boot)
-            fromBytes.add((type != null && type.declaresCharset()) || validUtf8(bytes) ? utf8 : latin1);
+            // as a UTF-8 reader reads it, malformed bytes as U+FFFD: a client cannot vary it with bytes no reader tells
+            // apart (review153 F1: alice and one byte that is no UTF-8, ISO-8859-1's reading a key per byte; F2: a
+            // part declaring UTF-8 or not, two keys); where the bytes are not UTF-8, their ISO-8859-1 reading (what
+            // Spring's converter reads outside Spring Boot) is judged too
+            fromBytes.add(utf8);
+            if (!validUtf8(bytes)) {
+                notUtf8.add(latin1);
+            }
             if (containerReadTheBytes) {
                 String read = container.values().get(i);
                 containerReadTheBytes = read.equals(utf8) || read.equals(latin1);
@@ -978,7 +984,8 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
                                             container.values().size(),
                                             field.values().size()))
                             .withReadings(container.values())
-                    : field.with(fromBytes);
+                            .withReadings(notUtf8)
+                    : field.with(fromBytes).with(notUtf8);
         }
         for (Part part : jsonParts) {
             if (part.getSize() > options.maxBodyBytes()) {
@@ -1132,11 +1139,9 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
             return BodyField.of(List.of(text));
         }
         String latin1 = new String(bytes, StandardCharsets.ISO_8859_1);
-        if (part.getSubmittedFileName() == null) {
-            // a text field: its UTF-8 reading where it is UTF-8 (an honest non-ASCII value is one value beside the
-            // container's, not also its ISO-8859-1 garbage, which a key would take for a second value), else the
-            // ISO-8859-1 one, what Spring's converter reads outside Spring Boot
-            return BodyField.of(List.of(validUtf8(bytes) ? text : latin1));
+        if (part.getSubmittedFileName() == null && validUtf8(bytes)) {
+            // a text field in UTF-8: one value, not also its ISO-8859-1 garbage, which a key would take for a second
+            return BodyField.of(List.of(text));
         }
         return BodyField.of(text.equals(latin1) ? List.of(text) : List.of(text, latin1));
     }
