@@ -10,26 +10,17 @@ import io.github.abuseguard.email.EmailRule;
 import io.github.abuseguard.ratelimit.Limit;
 import io.github.abuseguard.ratelimit.RateLimitGuard;
 import io.github.abuseguard.ratelimit.RateLimitRule;
-import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.MultipartConfigElement;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
-import org.eclipse.jetty.ee10.servlet.FilterHolder;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -87,42 +78,6 @@ class Review151MultipartPartReadingTest {
         return body.getBytes(charset);
     }
 
-    private static String post(int port, String path, byte[] body) throws IOException {
-        String head = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-                + "Content-Type: multipart/form-data; boundary=XX\r\nContent-Length: " + body.length + "\r\n\r\n";
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            ByteArrayOutputStream request = new ByteArrayOutputStream();
-            request.write(head.getBytes(StandardCharsets.ISO_8859_1));
-            request.write(body);
-            out.write(request.toByteArray());
-            out.flush();
-            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            return answer.substring(0, 12) + " " + answer.substring(answer.indexOf("\r\n\r\n") + 4);
-        }
-    }
-
-    private static Server jetty(Filter filter, HttpServlet servlet) throws Exception {
-        Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler();
-        context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
-        ServletHolder app = new ServletHolder(servlet);
-        app.getRegistration().setMultipartConfig(new MultipartConfigElement(""));
-        context.addServlet(app, "/*");
-        server.setHandler(context);
-        server.start();
-        return server;
-    }
-
-    private static int port(Server server) {
-        return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
-    }
-
     /**
      * F1: Tomcat without a request encoding (embedded Tomcat, no {@code request-character-encoding}, no
      * encoding filter before the guard) decodes a text part as ISO-8859-1; the guard now also reads its bytes as
@@ -158,7 +113,7 @@ class Review151MultipartPartReadingTest {
             List<String> refused = new java.util.ArrayList<>();
             for (String user : List.of("J\u00fcrgen", "\u5f20\u4f1f", "ann\uD83D\uDE00")) {
                 for (String charsetField : new String[] {null, "UTF-8"}) {
-                    String answer = post(
+                    String answer = MultipartJetty.post(
                             connector.getLocalPort(), "/login", loginForm(charsetField, user, StandardCharsets.UTF_8));
                     if (!answer.startsWith("HTTP/1.1 200")) {
                         refused.add(user + " _charset_=" + charsetField + ": " + answer);
@@ -182,12 +137,15 @@ class Review151MultipartPartReadingTest {
      */
     @Test
     void onJettyAShiftJisFormWithItsCharsetFieldIsRefusedWhereAKeyReadsTheField() throws Exception {
-        Server server = jetty(loginFilter(), new ParameterReader("username"));
+        Server server = MultipartJetty.start(loginFilter(), new ParameterReader("username"));
         try {
-            String answer =
-                    post(port(server), "/login", loginForm("Shift_JIS", "\u5c71\u7530", Charset.forName("Shift_JIS")));
+            String answer = MultipartJetty.post(
+                    MultipartJetty.port(server),
+                    "/login",
+                    loginForm("Shift_JIS", "\u5c71\u7530", Charset.forName("Shift_JIS")));
             assertThat(answer).startsWith("HTTP/1.1 400").contains("unreadable-body:ambiguous");
-            String utf8 = post(port(server), "/login", loginForm("UTF-8", "\u5c71\u7530", StandardCharsets.UTF_8));
+            String utf8 = MultipartJetty.post(
+                    MultipartJetty.port(server), "/login", loginForm("UTF-8", "\u5c71\u7530", StandardCharsets.UTF_8));
             assertThat(utf8).startsWith("HTTP/1.1 200").endsWith("username=\u5c71\u7530");
         } finally {
             server.stop();
@@ -205,14 +163,15 @@ class Review151MultipartPartReadingTest {
         DisposableEmailGuard email = DisposableEmailGuard.of(
                 DisposableDomains.bundled(),
                 List.of(EmailRule.builder("signup").path("/signup").build()));
-        Server server = jetty(filter(email, false), new ParameterReader("email"));
+        Server server = MultipartJetty.start(filter(email, false), new ParameterReader("email"));
         try {
             StringBuilder body = new StringBuilder();
             for (int i = 0; i < 17; i++) {
                 body.append("--XX\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\nx@mailinator.com\r\n");
             }
             body.append("--XX--\r\n");
-            String answer = post(port(server), "/signup", body.toString().getBytes(StandardCharsets.UTF_8));
+            String answer = MultipartJetty.post(
+                    MultipartJetty.port(server), "/signup", body.toString().getBytes(StandardCharsets.UTF_8));
             assertThat(answer).startsWith("HTTP/1.1 422");
         } finally {
             server.stop();
@@ -230,7 +189,7 @@ class Review151MultipartPartReadingTest {
         DisposableEmailGuard email = DisposableEmailGuard.of(
                 DisposableDomains.bundled(),
                 List.of(EmailRule.builder("invite").path("/invite").build()));
-        Server server = jetty(filter(email, true), new ParameterReader("email"));
+        Server server = MultipartJetty.start(filter(email, true), new ParameterReader("email"));
         try {
             StringBuilder body = new StringBuilder();
             for (int i = 0; i < 17; i++) {
@@ -239,7 +198,8 @@ class Review151MultipartPartReadingTest {
                         .append("@gmail.com\r\n");
             }
             body.append("--XX--\r\n");
-            String answer = post(port(server), "/invite", body.toString().getBytes(StandardCharsets.UTF_8));
+            String answer = MultipartJetty.post(
+                    MultipartJetty.port(server), "/invite", body.toString().getBytes(StandardCharsets.UTF_8));
             assertThat(answer).startsWith("HTTP/1.1 200");
         } finally {
             server.stop();

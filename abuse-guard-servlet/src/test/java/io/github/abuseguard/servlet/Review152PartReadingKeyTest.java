@@ -7,27 +7,18 @@ import io.github.abuseguard.Guard;
 import io.github.abuseguard.ratelimit.Limit;
 import io.github.abuseguard.ratelimit.RateLimitGuard;
 import io.github.abuseguard.ratelimit.RateLimitRule;
-import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
-import jakarta.servlet.MultipartConfigElement;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import org.eclipse.jetty.ee10.servlet.FilterHolder;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -65,26 +56,6 @@ class Review152PartReadingKeyTest {
                 .build();
     }
 
-    private static Server jetty(Filter filter, HttpServlet servlet) throws Exception {
-        Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler();
-        context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
-        ServletHolder app = new ServletHolder(servlet);
-        app.getRegistration().setMultipartConfig(new MultipartConfigElement(""));
-        context.addServlet(app, "/*");
-        server.setHandler(context);
-        server.start();
-        return server;
-    }
-
-    private static int port(Server server) {
-        return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
-    }
-
     /** A form whose {@code field} part is {@code value} encoded in {@code encoding}, the framing in ASCII. */
     private static byte[] form(String charsetField, String field, String value, Charset encoding) throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
@@ -98,26 +69,6 @@ class Review152PartReadingKeyTest {
         body.write("\r\n--XX\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\nguess\r\n--XX--\r\n"
                 .getBytes(StandardCharsets.US_ASCII));
         return body.toByteArray();
-    }
-
-    private static String post(int port, String path, byte[] body) throws IOException {
-        return post(port, path, "multipart/form-data; boundary=XX", body);
-    }
-
-    private static String post(int port, String path, String contentType, byte[] body) throws IOException {
-        String head = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + "Content-Type: "
-                + contentType + "\r\nContent-Length: " + body.length + "\r\n\r\n";
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            ByteArrayOutputStream request = new ByteArrayOutputStream();
-            request.write(head.getBytes(StandardCharsets.ISO_8859_1));
-            request.write(body);
-            out.write(request.toByteArray());
-            out.flush();
-            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            return answer.substring(0, 12) + " " + answer.substring(answer.indexOf("\r\n\r\n") + 4);
-        }
     }
 
     /** {_charset_ part, encoding of the value's bytes}: each makes Jetty's getParameter give the value as it is. */
@@ -142,11 +93,12 @@ class Review152PartReadingKeyTest {
                         .limit(Limit.of(3, Duration.ofDays(1)))
                         .build())
                 .build();
-        Server server = jetty(filter(limits), new ParameterReader("username"));
+        Server server = MultipartJetty.start(filter(limits), new ParameterReader("username"));
         try {
             List<String> let = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                String answer = post(port(server), "/login", form(null, "username", "alice", StandardCharsets.UTF_8));
+                String answer = MultipartJetty.post(
+                        MultipartJetty.port(server), "/login", form(null, "username", "alice", StandardCharsets.UTF_8));
                 if (answer.startsWith("HTTP/1.1 200") && answer.endsWith("username=alice")) {
                     let.add("plain");
                 }
@@ -154,8 +106,8 @@ class Review152PartReadingKeyTest {
             assertThat(let).as("control: plain forms let through").hasSize(3);
             for (String[] encoding : ENCODINGS) {
                 for (int i = 0; i < 3; i++) {
-                    String answer = post(
-                            port(server),
+                    String answer = MultipartJetty.post(
+                            MultipartJetty.port(server),
                             "/login",
                             form(encoding[0], "username", "alice", Charset.forName(encoding[1])));
                     if (answer.startsWith("HTTP/1.1 200") && answer.endsWith("username=alice")) {
@@ -185,15 +137,15 @@ class Review152PartReadingKeyTest {
                         .limit(Limit.of(1, Duration.ofDays(1)))
                         .build())
                 .build();
-        Server server = jetty(filter(limits), new ParameterReader("email"));
+        Server server = MultipartJetty.start(filter(limits), new ParameterReader("email"));
         try {
-            assertThat(post(
-                            port(server),
+            assertThat(MultipartJetty.post(
+                            MultipartJetty.port(server),
                             "/signup",
                             form(null, "email", "control+1@gmail.com", StandardCharsets.UTF_8)))
                     .startsWith("HTTP/1.1 200");
-            assertThat(post(
-                            port(server),
+            assertThat(MultipartJetty.post(
+                            MultipartJetty.port(server),
                             "/signup",
                             form(null, "email", "control+2@gmail.com", StandardCharsets.UTF_8)))
                     .as("control: the inbox's second sign-up")
@@ -202,8 +154,10 @@ class Review152PartReadingKeyTest {
             int n = 0;
             for (String[] encoding : ENCODINGS) {
                 String address = "victim+" + n++ + "@gmail.com";
-                String answer = post(
-                        port(server), "/signup", form(encoding[0], "email", address, Charset.forName(encoding[1])));
+                String answer = MultipartJetty.post(
+                        MultipartJetty.port(server),
+                        "/signup",
+                        form(encoding[0], "email", address, Charset.forName(encoding[1])));
                 if (answer.startsWith("HTTP/1.1 200") && answer.endsWith("email=" + address)) {
                     signedUp.add(address + " (_charset_=" + encoding[0] + ")");
                 }
@@ -224,12 +178,12 @@ class Review152PartReadingKeyTest {
                 List.of(io.github.abuseguard.email.EmailRule.builder("signup")
                         .path("/signup")
                         .build()));
-        Server server = jetty(filter(email), new ParameterReader("email"));
+        Server server = MultipartJetty.start(filter(email), new ParameterReader("email"));
         try {
             List<String> signedUp = new ArrayList<>();
             for (String[] encoding : ENCODINGS) {
-                String answer = post(
-                        port(server),
+                String answer = MultipartJetty.post(
+                        MultipartJetty.port(server),
                         "/signup",
                         form(encoding[0], "email", "bot@mailinator.com", Charset.forName(encoding[1])));
                 if (answer.startsWith("HTTP/1.1 200")) {

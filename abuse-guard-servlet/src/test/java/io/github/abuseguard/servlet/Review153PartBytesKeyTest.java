@@ -7,7 +7,6 @@ import io.github.abuseguard.Guard;
 import io.github.abuseguard.ratelimit.Limit;
 import io.github.abuseguard.ratelimit.RateLimitGuard;
 import io.github.abuseguard.ratelimit.RateLimitRule;
-import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.MultipartConfigElement;
 import jakarta.servlet.http.HttpServlet;
@@ -15,18 +14,11 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import org.eclipse.jetty.ee10.servlet.FilterHolder;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -91,26 +83,6 @@ class Review153PartBytesKeyTest {
                 .build();
     }
 
-    private static Server jetty(Filter filter, HttpServlet servlet) throws Exception {
-        Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler();
-        context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
-        ServletHolder app = new ServletHolder(servlet);
-        app.getRegistration().setMultipartConfig(new MultipartConfigElement(""));
-        context.addServlet(app, "/*");
-        server.setHandler(context);
-        server.start();
-        return server;
-    }
-
-    private static int port(Server server) {
-        return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
-    }
-
     /** A login form whose {@code username} part holds {@code value}'s bytes, with {@code partType} if not null. */
     private static byte[] form(String partType, byte[] value) throws IOException {
         return form(null, partType, value);
@@ -143,24 +115,6 @@ class Review153PartBytesKeyTest {
         return all;
     }
 
-    private static String post(int port, String path, String contentType, byte[] body) throws IOException {
-        String head = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + "Content-Type: "
-                + contentType + "\r\nContent-Length: " + body.length + "\r\n\r\n";
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            ByteArrayOutputStream request = new ByteArrayOutputStream();
-            request.write(head.getBytes(StandardCharsets.ISO_8859_1));
-            request.write(body);
-            out.write(request.toByteArray());
-            out.flush();
-            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            return answer.substring(0, 12) + " " + answer.substring(answer.indexOf("\r\n\r\n") + 4);
-        }
-    }
-
-    private static final String FORM = "multipart/form-data; boundary=XX";
-
     /** Bytes no UTF-8 decoder reads: each is U+FFFD to the container's and the application's UTF-8 reading. */
     private static final int[] INVALID = {0xFF, 0xFE, 0xC0, 0xC1, 0xF5, 0xF8, 0x80, 0xBF, 0xE9};
 
@@ -170,18 +124,20 @@ class Review153PartBytesKeyTest {
      */
     @Test
     void onJettyInvalidBytesAreNotANewKeyPerByteForOneParameterValue() throws Exception {
-        Server server = jetty(filter(loginLimit()), new ParameterReader("username"));
+        Server server = MultipartJetty.start(filter(loginLimit()), new ParameterReader("username"));
         try {
             List<String> let = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                String answer = post(port(server), "/login", FORM, form(null, with("alice", 0xFF)));
+                String answer = MultipartJetty.post(
+                        MultipartJetty.port(server), "/login", MultipartJetty.FORM, form(null, with("alice", 0xFF)));
                 if (answer.startsWith("HTTP/1.1 200") && answer.endsWith("username=alice\uFFFD")) {
                     let.add("0xFF");
                 }
             }
             assertThat(let).as("control: one byte's forms").hasSize(3);
             for (int invalid : INVALID) {
-                String answer = post(port(server), "/login", FORM, form(null, with("alice", invalid)));
+                String answer = MultipartJetty.post(
+                        MultipartJetty.port(server), "/login", MultipartJetty.FORM, form(null, with("alice", invalid)));
                 if (answer.startsWith("HTTP/1.1 200") && answer.endsWith("username=alice\uFFFD")) {
                     let.add(Integer.toHexString(invalid));
                 }
@@ -197,11 +153,12 @@ class Review153PartBytesKeyTest {
     /** F1, for an application reading the part's bytes as UTF-8 (Spring Boot's {@code @RequestPart String}). */
     @Test
     void onJettyInvalidBytesAreNotANewKeyPerByteForOnePartReading() throws Exception {
-        Server server = jetty(filter(loginLimit()), new PartReader("username"));
+        Server server = MultipartJetty.start(filter(loginLimit()), new PartReader("username"));
         try {
             List<String> let = new ArrayList<>();
             for (int invalid : INVALID) {
-                String answer = post(port(server), "/login", FORM, form(null, with("alice", invalid)));
+                String answer = MultipartJetty.post(
+                        MultipartJetty.port(server), "/login", MultipartJetty.FORM, form(null, with("alice", invalid)));
                 if (answer.startsWith("HTTP/1.1 200") && answer.endsWith("username=alice\uFFFD")) {
                     let.add(Integer.toHexString(invalid));
                 }
@@ -248,7 +205,8 @@ class Review153PartBytesKeyTest {
             List<String> let = new ArrayList<>();
             for (String partType : new String[] {null, "text/plain; charset=UTF-8"}) {
                 for (int i = 0; i < 3; i++) {
-                    String answer = post(connector.getLocalPort(), "/login", FORM, form(partType, jose));
+                    String answer = MultipartJetty.post(
+                            connector.getLocalPort(), "/login", MultipartJetty.FORM, form(partType, jose));
                     if (answer.startsWith("HTTP/1.1 200") && answer.endsWith("username=jos\u00e9")) {
                         let.add(String.valueOf(partType));
                     }
