@@ -930,6 +930,7 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
         }
         List<String> fromBytes = new ArrayList<>(textParts.size());
         List<String> notUtf8 = new ArrayList<>();
+        List<String> readAsLatin1 = new ArrayList<>();
         // whether the container read each part as UTF-8 or ISO-8859-1, which a client cannot vary per request
         boolean containerReadTheBytes =
                 container.values().size() == textPartsNamed && textParts.size() == textPartsNamed;
@@ -963,6 +964,12 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
             if (containerReadTheBytes) {
                 String read = container.values().get(i);
                 containerReadTheBytes = read.equals(utf8) || read.equals(latin1);
+                if (!read.equals(utf8) && read.equals(latin1) && !validUtf8(bytes)) {
+                    // bytes that are no UTF-8, which the container gave the application as ISO-8859-1 and a UTF-8
+                    // reader reads otherwise: two values, as neither alone keys what both applications see (review154
+                    // F1: álice in ISO-8859-1 was keyed \uFFFDlice, another key than álice's, 6 guesses past 3)
+                    readAsLatin1.add(latin1);
+                }
             }
         }
         if (!fromBytes.isEmpty()) {
@@ -979,6 +986,7 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
             // so, review151 F2, a known limit).
             field = containerReadTheBytes
                     ? BodyField.of(fromBytes)
+                            .with(readAsLatin1)
                             .with(field.values()
                                     .subList(
                                             container.values().size(),

