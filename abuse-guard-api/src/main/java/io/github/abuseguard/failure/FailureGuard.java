@@ -1683,10 +1683,6 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         }
 
         /**
-         * Bans the key for its rule's ban time, longer for each ban it had within max-ban-time, and forgets the
-         * failures that earned it: the ban ends when it says, and the key then starts a new count (user66 F2).
-         */
-        /**
          * Bans the key unless another request claimed its ban within {@link #banClaimFor} (one atomic count): whether
          * this one did.
          */
@@ -1711,6 +1707,10 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
 
         private static final Duration BAN_CLAIM = Duration.ofSeconds(10);
 
+        /**
+         * Bans the key for its rule's ban time, longer for each ban it had within max-ban-time, and forgets the
+         * failures that earned it: the ban ends when it says, and the key then starts a new count (user66 F2).
+         */
         private void ban(String key, long now) {
             Duration ttl = rule.banFor(banHistory.add(key, 1));
             counts.banAfresh(key, ttl, now);
