@@ -212,7 +212,7 @@ public final class ModeStarterSites {
         long[] claimed = claims.addAll(entering, 1);
         List<String> first = new ArrayList<>(entering.size());
         for (int i = 0; i < claimed.length; i++) {
-            if (claimed[i] == 1) {
+            if (claimed[i] <= 1) { // below 1 after two operators' ends at once took it back twice
                 first.add(entering.get(i));
             }
         }
