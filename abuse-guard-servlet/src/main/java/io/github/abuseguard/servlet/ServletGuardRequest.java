@@ -936,16 +936,11 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
                 container.values().size() == textPartsNamed && textParts.size() == textPartsNamed;
         for (int i = 0; i < textParts.size(); i++) {
             Part part = textParts.get(i);
-            if (part.getSize() > options.maxBodyBytes()) {
-                return BodyField.unreadable(BodyField.Unreadable.TOO_LARGE);
+            PartBytes inPart = boundedBytes(part);
+            if (inPart.refusal() != null) {
+                return inPart.refusal();
             }
-            byte[] bytes = partBytes(part);
-            if (bytes == null) {
-                return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
-            }
-            if (bytes.length > options.maxBodyBytes()) {
-                return BodyField.unreadable(BodyField.Unreadable.TOO_LARGE);
-            }
+            byte[] bytes = inPart.bytes();
             ContentType type = part.getContentType() == null ? null : ContentType.parse(part.getContentType());
             if (type != null && type.isMultipart()) {
                 containerReadTheBytes = false;
@@ -1132,16 +1127,11 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
             // one of them does not see (probe59a F1)
             return BodyField.unreadable(BodyField.Unreadable.UNSUPPORTED);
         }
-        if (part.getSize() > options.maxBodyBytes()) {
-            return BodyField.unreadable(BodyField.Unreadable.TOO_LARGE);
+        PartBytes read = boundedBytes(part);
+        if (read.refusal() != null) {
+            return read.refusal();
         }
-        byte[] bytes = partBytes(part);
-        if (bytes == null) {
-            return BodyField.unreadable(BodyField.Unreadable.MALFORMED);
-        }
-        if (bytes.length > options.maxBodyBytes()) {
-            return BodyField.unreadable(BodyField.Unreadable.TOO_LARGE);
-        }
+        byte[] bytes = read.bytes();
         String text = new String(bytes, declared);
         if (type != null && type.declaresCharset()) {
             return BodyField.of(List.of(text));
@@ -1166,6 +1156,29 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
         } catch (java.nio.charset.CharacterCodingException notUtf8) {
             return false;
         }
+    }
+
+    /**
+     * A part's text bytes, within the body's bound: {@code refusal} is {@code null} and {@code bytes} are the part's, or
+     * {@code refusal} says why they cannot be judged (a part over the bound, one the container cannot read).
+     */
+    private record PartBytes(byte[] bytes, @Nullable BodyField refusal) {
+        static final PartBytes TOO_LARGE =
+                new PartBytes(new byte[0], BodyField.unreadable(BodyField.Unreadable.TOO_LARGE));
+        static final PartBytes MALFORMED =
+                new PartBytes(new byte[0], BodyField.unreadable(BodyField.Unreadable.MALFORMED));
+    }
+
+    /** A part's bytes, refused when it is larger than the body's bound or cannot be read. */
+    private PartBytes boundedBytes(Part part) {
+        if (part.getSize() > options.maxBodyBytes()) {
+            return PartBytes.TOO_LARGE;
+        }
+        byte[] bytes = partBytes(part);
+        if (bytes == null) {
+            return PartBytes.MALFORMED;
+        }
+        return bytes.length > options.maxBodyBytes() ? PartBytes.TOO_LARGE : new PartBytes(bytes, null);
     }
 
     /** A part's bytes, at most one more than the body's bound; {@code null} when it cannot be read. */
