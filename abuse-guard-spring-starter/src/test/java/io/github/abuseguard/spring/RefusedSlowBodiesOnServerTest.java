@@ -9,6 +9,9 @@ import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -18,6 +21,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
@@ -227,11 +231,23 @@ class RefusedSlowBodiesOnServerTest {
     @Test
     void anAllowedRequestsBodyArrivingSlowlyReachesTheApplicationWhole() throws Exception {
         Socket slow = connect("127.0.0.4");
+        int reached = Upload.reached.get();
         send(slow, head() + BODY.substring(0, 10));
-        Thread.sleep(200); // the application is already reading the body when the rest arrives
+        awaitReached(reached + 1); // the application is already reading the body when the rest arrives
         send(slow, BODY.substring(10));
 
         assertThat(readUntil(slow, "uploaded ")).startsWith("HTTP/1.1 200").endsWith("uploaded " + BODY.length());
+    }
+
+    /** Waits until {@code count} requests have reached the application's handler of uploads. */
+    private static void awaitReached(int count) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (Upload.reached.get() < count) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("never " + count + " requests in the handler: " + Upload.reached.get());
+            }
+            LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+        }
     }
 
     private static String head() {
@@ -277,6 +293,14 @@ class RefusedSlowBodiesOnServerTest {
 
     @RestController
     static class Upload {
+        /** Requests that reached the handler, which then reads their bodies. */
+        static final AtomicInteger reached = new AtomicInteger();
+
+        @ModelAttribute
+        void reached() {
+            reached.incrementAndGet(); // before @RequestBody reads the body
+        }
+
         @PostMapping({"/api/upload", "/api/held", "/api/proved", "/api/sign-up", "/api/decoyed", "/api/sign-up-mailbox"
         })
         String upload(@RequestBody String body) {
