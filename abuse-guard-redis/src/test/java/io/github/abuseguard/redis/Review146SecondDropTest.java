@@ -11,9 +11,11 @@ import io.github.abuseguard.ratelimit.RateLimitRule;
 import io.github.abuseguard.store.ResilientStateStore;
 import io.github.abuseguard.testing.FakeTimeSource;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -31,6 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,57 +45,101 @@ import org.junit.jupiter.api.Test;
  * counts it, as before the fix (probe81b F1), on every second drop.
  */
 class Review146SecondDropTest {
-    private static final Duration TIMEOUT = Duration.ofMillis(300);
+    /**
+     * The store's command timeout, and so the grace of a dropped connection: long enough that a call on a busy CI
+     * machine is answered within it, short enough that a request during an outage longer than it gives up soon.
+     */
+    private static final Duration TIMEOUT = Duration.ofSeconds(1);
 
     private final FakeTimeSource clock = new FakeTimeSource();
     private final String prefix = "review146:" + UUID.randomUUID() + ":";
+    private final ExecutorService requests = Executors.newSingleThreadExecutor();
+    private GatedProxy proxy;
+    private ResilientStateStore store;
+    private AbuseGuard engine;
+
+    @BeforeEach
+    void connect() throws IOException {
+        RedisURI redis = RedisURI.create(RedisAvailability.requireRedis());
+        proxy = new GatedProxy(redis.getHost(), redis.getPort());
+        store = RedisStateStoreProvider.create(
+                AbuseGuardSettings.bind(Map.of(
+                        "abuse-guard.store.type", "redis",
+                        "abuse-guard.store.redis.timeout", TIMEOUT.toMillis() + "ms",
+                        "abuse-guard.store.redis.connect-timeout", "10s",
+                        "abuse-guard.store.redis.outage-policy", "fail-closed",
+                        "abuse-guard.store.redis.key-prefix", prefix)),
+                clock,
+                "redis://127.0.0.1:" + proxy.port());
+        engine = AbuseGuard.builder()
+                .guard(RateLimitGuard.builder()
+                        .store(store)
+                        .rule(RateLimitRule.builder("per-ip")
+                                .path("/**")
+                                .limit(new Limit(1_000_000, 1_000_000, Duration.ofMinutes(1), Limit.Refill.GREEDY))
+                                .build())
+                        .build())
+                .timeSource(clock)
+                .build();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        requests.shutdownNow();
+        store.close();
+        proxy.close();
+    }
 
     @Test
     void theSecondDropOfAQuietStoreIsWaitedForAsTheFirstWas() throws Exception {
-        RedisURI redis = RedisURI.create(RedisAvailability.requireRedis());
-        ExecutorService requests = Executors.newSingleThreadExecutor();
-        try (GatedProxy proxy = new GatedProxy(redis.getHost(), redis.getPort());
-                ResilientStateStore store = RedisStateStoreProvider.create(
-                        AbuseGuardSettings.bind(Map.of(
-                                "abuse-guard.store.type", "redis",
-                                "abuse-guard.store.redis.timeout", TIMEOUT.toMillis() + "ms",
-                                "abuse-guard.store.redis.connect-timeout", "10s",
-                                "abuse-guard.store.redis.outage-policy", "fail-closed",
-                                "abuse-guard.store.redis.key-prefix", prefix)),
-                        clock,
-                        "redis://127.0.0.1:" + proxy.port())) {
-            AbuseGuard engine = AbuseGuard.builder()
-                    .guard(RateLimitGuard.builder()
-                            .store(store)
-                            .rule(RateLimitRule.builder("per-ip")
-                                    .path("/**")
-                                    .limit(new Limit(1_000_000, 1_000_000, Duration.ofMinutes(1), Limit.Refill.GREEDY))
-                                    .build())
-                            .build())
-                    .timeSource(clock)
-                    .build();
-            assertThat(allowed(engine)).isTrue();
+        assertThat(allowed(engine)).isTrue();
 
-            // first drop: the request that finds the connection down waits for it, and is answered by Redis
-            assertThat(requestDuringADrop(proxy, requests, engine))
-                    .as("the first request after a drop")
-                    .isTrue();
+        // first drop: the request that finds the connection down waits for it, and is answered by Redis
+        assertThat(requestDuringADrop()).as("the first request after a drop").isTrue();
 
-            // the application is quiet; later (Redis's idle timeout, a maintenance) the connection drops again
-            long firstDrop = System.nanoTime();
-            await(() -> System.nanoTime() - firstDrop > 2 * TIMEOUT.toNanos());
-            assertThat(requestDuringADrop(proxy, requests, engine))
-                    .as("the first request after the next drop, which the store waits for as it did for the first")
-                    .isTrue();
-            assertThat(store.isAvailable()).isTrue();
-        } finally {
-            requests.shutdownNow();
-        }
+        // the application is quiet; later (Redis's idle timeout, a maintenance) the connection drops again
+        long firstDrop = System.nanoTime();
+        await(() -> System.nanoTime() - firstDrop > 2 * TIMEOUT.toNanos());
+        assertThat(requestDuringADrop())
+                .as("the first request after the next drop, which the store waits for as it did for the first")
+                .isTrue();
+        assertThat(store.isAvailable()).isTrue();
+    }
+
+    /**
+     * review149 F1: {@code downSince} is cleared only by a call that finds the connection up. A drop that outlasts the
+     * grace (a Redis restart of more than one command timeout) leaves it set by the call that gave up; when Lettuce
+     * makes the connection again and it drops again before any call came (a quiet application, or the circuit open for
+     * its retry interval so that no call reaches the store: a failover's second drop, a rolling restart), the next
+     * drop's first call found the old {@code downSince}, its grace long over, and failed at once: refused under
+     * fail-closed and counted by the circuit, as before probe81b F1. The reconnect itself ({@code onRedisConnected})
+     * now clears it.
+     */
+    @Test
+    void aDropAfterAnOutageThatOutlastedTheGraceIsWaitedFor() throws Exception {
+        assertThat(allowed(engine)).isTrue();
+        StatefulRedisConnection<?, ?> connection = connectionOf((RedisStateStore) store.remote());
+
+        // an outage longer than the grace: the request that finds it gives up after one command timeout
+        int held = proxy.held.get();
+        proxy.drop();
+        await(() -> proxy.held.get() > held);
+        assertThat(allowed(engine))
+                .as("a request during a long outage (fail-closed)")
+                .isFalse();
+
+        // Redis is back; Lettuce makes the connection again while no request comes
+        proxy.open();
+        await(connection::isOpen);
+
+        // it drops again: the first request is to wait for the reconnect, as after any drop
+        assertThat(requestDuringADrop())
+                .as("the first request after the next drop, which the store waits for as after any drop")
+                .isTrue();
     }
 
     /** Drops the store's connections; one request arrives while Lettuce makes them again: whether it was allowed. */
-    private static boolean requestDuringADrop(GatedProxy proxy, ExecutorService requests, AbuseGuard engine)
-            throws Exception {
+    private boolean requestDuringADrop() throws Exception {
         int held = proxy.held.get();
         proxy.drop();
         await(() -> proxy.held.get() > held); // Lettuce saw the drop: its new connection waits at the gate
@@ -104,6 +152,13 @@ class Review146SecondDropTest {
         await(() -> request.isDone() || (thread.get() != null && waitsForReconnect(thread.get())));
         proxy.open();
         return request.get(10, TimeUnit.SECONDS);
+    }
+
+    private static StatefulRedisConnection<?, ?> connectionOf(RedisStateStore store)
+            throws ReflectiveOperationException {
+        Field field = RedisStateStore.class.getDeclaredField("connection");
+        field.setAccessible(true);
+        return (StatefulRedisConnection<?, ?>) field.get(store);
     }
 
     private static boolean waitsForReconnect(Thread thread) {
