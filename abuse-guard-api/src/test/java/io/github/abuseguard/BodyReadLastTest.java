@@ -10,14 +10,12 @@ import io.github.abuseguard.failure.FailureRule;
 import io.github.abuseguard.ratelimit.Limit;
 import io.github.abuseguard.ratelimit.RateLimitGuard;
 import io.github.abuseguard.ratelimit.RateLimitRule;
-import io.github.abuseguard.store.Bans;
 import io.github.abuseguard.store.BucketSpec;
 import io.github.abuseguard.store.Consumption;
-import io.github.abuseguard.store.Counters;
+import io.github.abuseguard.store.DelegatingStateStore;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.store.StateStore;
 import io.github.abuseguard.store.TokenBuckets;
-import io.github.abuseguard.store.Trails;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -279,11 +277,9 @@ class BodyReadLastTest {
     }
 
     /** A local store whose buckets all claim to be known spent, which only moves the guard that asks forward. */
-    private static final class EveryBucketKnownSpent implements StateStore {
-        private final StateStore store;
-
+    private static final class EveryBucketKnownSpent extends DelegatingStateStore {
         EveryBucketKnownSpent(StateStore store) {
-            this.store = store;
+            super(store);
         }
 
         @Override
@@ -310,21 +306,6 @@ class BodyReadLastTest {
                     return buckets.trackedKeys();
                 }
             };
-        }
-
-        @Override
-        public Counters counters(String namespace, Duration window) {
-            return store.counters(namespace, window);
-        }
-
-        @Override
-        public Bans bans(String namespace) {
-            return store.bans(namespace);
-        }
-
-        @Override
-        public Trails trails(String namespace, int maxLength, Duration ttl) {
-            return store.trails(namespace, maxLength, ttl);
         }
     }
 

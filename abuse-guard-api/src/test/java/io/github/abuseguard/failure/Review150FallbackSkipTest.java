@@ -6,14 +6,12 @@ import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.Evaluation;
 import io.github.abuseguard.GuardRequest;
 import io.github.abuseguard.store.Bans;
-import io.github.abuseguard.store.BucketSpec;
 import io.github.abuseguard.store.Counters;
+import io.github.abuseguard.store.DelegatingStateStore;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.store.OutagePolicy;
 import io.github.abuseguard.store.ResilientStateStore;
 import io.github.abuseguard.store.StateStore;
-import io.github.abuseguard.store.TokenBuckets;
-import io.github.abuseguard.store.Trails;
 import io.github.abuseguard.testing.FakeTimeSource;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -111,12 +109,11 @@ class Review150FallbackSkipTest {
     }
 
     /** The shared store as one instance sees it: its counters and bans fail while {@link #down}. */
-    private static final class Flaky implements StateStore {
-        private final StateStore store;
+    private static final class Flaky extends DelegatingStateStore {
         volatile boolean down;
 
         Flaky(StateStore store) {
-            this.store = store;
+            super(store);
         }
 
         @SuppressWarnings("unchecked")
@@ -134,11 +131,6 @@ class Review150FallbackSkipTest {
         }
 
         @Override
-        public TokenBuckets tokenBuckets(String namespace, BucketSpec spec) {
-            return store.tokenBuckets(namespace, spec);
-        }
-
-        @Override
         public Counters counters(String namespace, Duration window) {
             return flaky(Counters.class, store.counters(namespace, window));
         }
@@ -146,11 +138,6 @@ class Review150FallbackSkipTest {
         @Override
         public Bans bans(String namespace) {
             return flaky(Bans.class, store.bans(namespace));
-        }
-
-        @Override
-        public Trails trails(String namespace, int maxLength, Duration ttl) {
-            return store.trails(namespace, maxLength, ttl);
         }
     }
 }

@@ -5,14 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.Evaluation;
 import io.github.abuseguard.GuardRequest;
-import io.github.abuseguard.store.Bans;
-import io.github.abuseguard.store.BucketSpec;
-import io.github.abuseguard.store.Counters;
+import io.github.abuseguard.store.DelegatingStateStore;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.store.SlidingWindows;
 import io.github.abuseguard.store.StateStore;
-import io.github.abuseguard.store.TokenBuckets;
-import io.github.abuseguard.store.Trails;
 import io.github.abuseguard.testing.FakeTimeSource;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -91,37 +87,16 @@ class Review150OutOfOrderSkipTest {
     }
 
     /** Delegates; holds one count ({@code addUnlessBanned}) when asked, before it reaches the store. */
-    private static final class Gated implements StateStore {
-        private final StateStore store;
+    private static final class Gated extends DelegatingStateStore {
         private final AtomicBoolean holdNext;
         private final CountDownLatch held;
         private final CountDownLatch release;
 
         Gated(StateStore store, AtomicBoolean holdNext, CountDownLatch held, CountDownLatch release) {
-            this.store = store;
+            super(store);
             this.holdNext = holdNext;
             this.held = held;
             this.release = release;
-        }
-
-        @Override
-        public TokenBuckets tokenBuckets(String namespace, BucketSpec spec) {
-            return store.tokenBuckets(namespace, spec);
-        }
-
-        @Override
-        public Counters counters(String namespace, Duration window) {
-            return store.counters(namespace, window);
-        }
-
-        @Override
-        public Bans bans(String namespace) {
-            return store.bans(namespace);
-        }
-
-        @Override
-        public Trails trails(String namespace, int maxLength, Duration ttl) {
-            return store.trails(namespace, maxLength, ttl);
         }
 
         @Override

@@ -5,14 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.abuseguard.AbuseGuard;
 import io.github.abuseguard.Evaluation;
 import io.github.abuseguard.GuardRequest;
-import io.github.abuseguard.store.Bans;
-import io.github.abuseguard.store.BucketSpec;
-import io.github.abuseguard.store.Counters;
+import io.github.abuseguard.store.DelegatingStateStore;
 import io.github.abuseguard.store.LocalStateStore;
 import io.github.abuseguard.store.SlidingWindows;
 import io.github.abuseguard.store.StateStore;
-import io.github.abuseguard.store.TokenBuckets;
-import io.github.abuseguard.store.Trails;
 import io.github.abuseguard.testing.FakeTimeSource;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -80,35 +76,14 @@ class Review150RacerRetryAfterTest {
     }
 
     /** Delegates; the first {@code banAfresh} of a sliding window waits for the racer (a slow round trip). */
-    private static final class GatedStore implements StateStore {
-        private final StateStore store;
+    private static final class GatedStore extends DelegatingStateStore {
         private final CountDownLatch banning;
         private final CountDownLatch racerDone;
 
         GatedStore(StateStore store, CountDownLatch banning, CountDownLatch racerDone) {
-            this.store = store;
+            super(store);
             this.banning = banning;
             this.racerDone = racerDone;
-        }
-
-        @Override
-        public TokenBuckets tokenBuckets(String namespace, BucketSpec spec) {
-            return store.tokenBuckets(namespace, spec);
-        }
-
-        @Override
-        public Counters counters(String namespace, Duration window) {
-            return store.counters(namespace, window);
-        }
-
-        @Override
-        public Bans bans(String namespace) {
-            return store.bans(namespace);
-        }
-
-        @Override
-        public Trails trails(String namespace, int maxLength, Duration ttl) {
-            return store.trails(namespace, maxLength, ttl);
         }
 
         @Override
