@@ -746,6 +746,7 @@ public class AbuseGuardFilter implements Filter {
                         == BodySettings.OnUnreadable.REJECT;
         private Predicate<HttpServletRequest> multipartTaken = request -> true;
         private @Nullable Function<HttpServletRequest, String> frameworkRoute;
+        private @Nullable Function<HttpServletRequest, String> frameworkSpelling;
         private @Nullable Predicate<HttpServletRequest> handlerRan;
         private int maxConcurrentReadsPerClient = BodySettings.DEFAULT_MAX_CONCURRENT_READS_PER_CLIENT;
         private boolean rateLimitHeaders = ResponseSettings.DEFAULT_RATE_LIMIT_HEADERS;
@@ -1166,6 +1167,20 @@ public class AbuseGuardFilter implements Filter {
         }
 
         /**
+         * The route template the framework sends a request to, asked of every request, where the framework matches
+         * paths otherwise than as written (case-insensitively, or with each segment trimmed): the guards then judge
+         * the request by the route's own spelling of its path ({@code /API/Scores/chess} as {@code
+         * /api/scores/chess}), so that every rule of the route applies to it. The function answers {@code null} where
+         * the framework matches as written, or names no route; a template with wildcards, or whose segments do not
+         * line up with the path's, leaves the path as sent. The Spring Boot starter asks Spring MVC's handler
+         * mappings when one is configured to match otherwise. Default: none, the path as sent.
+         */
+        public Builder frameworkSpelling(Function<HttpServletRequest, String> frameworkSpelling) {
+            this.frameworkSpelling = Objects.requireNonNull(frameworkSpelling, "frameworkSpelling");
+            return this;
+        }
+
+        /**
          * Tells, once the exchange is over, whether the framework ran a handler of the application for a request
          * ({@link io.github.abuseguard.GuardRequest#unhandled()}): a rule keyed by a value any client may send for
          * another (a mailbox) gives back what it charged a request no handler ran for. The Spring Boot starter
@@ -1291,7 +1306,8 @@ public class AbuseGuardFilter implements Filter {
                             multipartTaken,
                             new ClientShares(maxConcurrentReadsPerClient),
                             frameworkRoute,
-                            handlerRan),
+                            handlerRan,
+                            frameworkSpelling),
                     rateLimitHeaders,
                     tagHeader,
                     new ProblemResponse(problemTypeBase, explainRefusals),

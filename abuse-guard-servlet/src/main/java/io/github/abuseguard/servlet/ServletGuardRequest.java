@@ -55,7 +55,29 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
             Predicate<HttpServletRequest> multipartTaken,
             ClientShares bodyReads,
             @Nullable Function<HttpServletRequest, String> frameworkRoute,
-            @Nullable Predicate<HttpServletRequest> handlerRan) {
+            @Nullable Predicate<HttpServletRequest> handlerRan,
+            @Nullable Function<HttpServletRequest, String> frameworkSpelling) {
+
+        Options(
+                ClientResolver clientResolver,
+                RouteTable routes,
+                int maxBodyBytes,
+                boolean refuseUnreadable,
+                Predicate<HttpServletRequest> multipartTaken,
+                ClientShares bodyReads,
+                @Nullable Function<HttpServletRequest, String> frameworkRoute,
+                @Nullable Predicate<HttpServletRequest> handlerRan) {
+            this(
+                    clientResolver,
+                    routes,
+                    maxBodyBytes,
+                    refuseUnreadable,
+                    multipartTaken,
+                    bodyReads,
+                    frameworkRoute,
+                    handlerRan,
+                    null);
+        }
 
         Options(
                 ClientResolver clientResolver,
@@ -175,6 +197,17 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
             String pathInfo = request.getPathInfo();
             String joined = pathInfo == null ? servletPath : servletPath + pathInfo;
             path = joined == null || joined.isEmpty() ? "/" : joined;
+            if (options.frameworkSpelling() != null) {
+                // a framework that matches paths otherwise than as written (case-insensitively, trimmed segments)
+                // runs a route's handler for a path the guards' patterns do not match: judged as the route's own
+                // spelling (probe84a F1: POST /API/accounts/1/Payment-Methods skipped @RequiresPrior, GET
+                // /API/SCORES/chess the proof)
+                String template = options.frameworkSpelling().apply(request);
+                String spelt = template == null ? null : RouteSpelling.spelt(path, template);
+                if (spelt != null) {
+                    path = spelt;
+                }
+            }
         }
         return path;
     }

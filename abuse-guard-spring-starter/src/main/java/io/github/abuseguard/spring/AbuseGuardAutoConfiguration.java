@@ -288,6 +288,7 @@ public final class AbuseGuardAutoConfiguration {
         multipartHandlers.ifAvailable(handlers -> {
             builder.multipartTaken(handlers);
             builder.frameworkRoute(request -> handlers.route(request, servletPrefix));
+            builder.frameworkSpelling(request -> handlers.spelling(request, servletPrefix));
             builder.handlerRan(RefusedBeforeHandler::ranAHandler);
         });
         AbuseGuardFilter filter = builder.build();

@@ -25,10 +25,13 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.server.PathContainer;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.HandlerMapping;
+import org.springframework.web.servlet.handler.AbstractHandlerMapping;
 import org.springframework.web.util.ServletRequestPathUtils;
+import org.springframework.web.util.pattern.PathPatternParser;
 
 /**
  * Whether Spring MVC takes a multipart body on a request's route, asked by the filter before a guard
@@ -125,6 +128,52 @@ final class MultipartHandlers implements Predicate<HttpServletRequest> {
             }
         }
         return null;
+    }
+
+    /**
+     * The route template Spring MVC sends the request to where one of its mappings matches paths otherwise than as
+     * written (a {@code PathPatternParser} that ignores case or parses other path options, or the legacy {@code
+     * PathMatcher}, which may ignore case or trim segments), else {@code null}: where every mapping matches as written,
+     * as by default, the route table's answer stands and nothing is asked (probe84a F1).
+     */
+    @Nullable
+    String spelling(HttpServletRequest request, String servletPrefix) {
+        Boolean otherwise = matchesOtherwise;
+        if (otherwise == null) {
+            List<HandlerMapping> mappings = mappingsOf(request);
+            if (mappings == null) {
+                return null; // not initialised yet, or another servlet's request: asked again next time
+            }
+            otherwise = matchOtherwise(mappings);
+            matchesOtherwise = otherwise;
+            if (otherwise) {
+                log.info("Spring MVC matches some paths otherwise than as written (case-insensitively, or by its legacy"
+                        + " path matcher): abuse-guard judges each request by its route's spelling of the path, and"
+                        + " asks Spring MVC's mappings for the route of every request");
+            }
+        }
+        return otherwise ? route(request, servletPrefix) : null;
+    }
+
+    /** Whether any mapping matches otherwise than as written, once the dispatcher's mappings are known. */
+    private volatile @Nullable Boolean matchesOtherwise;
+
+    private static boolean matchOtherwise(List<HandlerMapping> mappings) {
+        for (HandlerMapping mapping : mappings) {
+            if (mapping instanceof AbstractHandlerMapping handlers && !matchesAsWritten(handlers)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean matchesAsWritten(AbstractHandlerMapping mapping) {
+        if (!mapping.usesPathPatterns()) {
+            return false; // the legacy PathMatcher, whose options (case, trimmed tokens) cannot be read
+        }
+        PathPatternParser parser = mapping.getPatternParser();
+        return parser == null
+                || (parser.isCaseSensitive() && parser.getPathOptions() == PathContainer.Options.HTTP_PATH);
     }
 
     /** The DispatcherServlet's mappings when it serves the request and is initialised, else {@code null}. */
