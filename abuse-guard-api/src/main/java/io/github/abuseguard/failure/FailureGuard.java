@@ -1683,13 +1683,21 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         }
 
         /**
+         * Adds 1 to the key's count, and brings a count below 1 up to 1: two lifts at once, each taking back what it
+         * read, leave it below 0, where the next ban would neither be claimed (review152 F2) nor escalate the one after
+         * it (review155 F4: two bans of ban-time where the second was due twice as long).
+         */
+        private static long counted(Counters counters, String key) {
+            long count = counters.add(key, 1);
+            return count < 1 ? counters.add(key, 1 - count) : count;
+        }
+
+        /**
          * Bans the key unless another request claimed its ban within {@link #banClaimFor} (one atomic count): whether
          * this one did.
          */
         private boolean banOnce(String key, long now) {
-            // at most 1: two lifts at once, each taking back what it read, leave it below 0, and the next ban is still
-            // this request's (review152 F2)
-            if (banClaims.add(key, 1) > 1) {
+            if (counted(banClaims, key) > 1) {
                 return false;
             }
             ban(key, now);
@@ -1712,7 +1720,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
          * failures that earned it: the ban ends when it says, and the key then starts a new count (user66 F2).
          */
         private void ban(String key, long now) {
-            Duration ttl = rule.banFor(banHistory.add(key, 1));
+            Duration ttl = rule.banFor(counted(banHistory, key));
             counts.banAfresh(key, ttl, now);
             banEnds.put(key, new BanEnd(now + ttl.toMillis(), counts.liftsSeen()));
         }

@@ -27,8 +27,10 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Enumeration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -930,6 +932,7 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
         List<Part> textParts = new ArrayList<>();
         int textPartsNamed = 0;
         List<String> spellings = RequestBody.formSpellings(name);
+        Set<String> spellingsRead = new HashSet<>();
         boolean formData = formData(request);
         for (Part part : parts) {
             if (isJson(part)) {
@@ -947,10 +950,16 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
                     return BodyField.unreadable(BodyField.Unreadable.TOO_LARGE);
                 }
                 namedParts.add(part);
-            } else if (++textPartsNamed <= MAX_JSON_PARTS) {
+            } else if (++textPartsNamed <= MAX_JSON_PARTS
+                    || (spellings.contains(part.getName()) && spellingsRead.add(part.getName()))) {
                 // a text field the container gave as a parameter, decoded in a charset the client may pick: read from
-                // its bytes too, the first 16 (what getPart and @RequestPart read); past them, the parameters are
-                // judged (review151 F3: a form of 17 such fields was refused as too large)
+                // its bytes too, the first 16, and past them the first of each spelling, which is what getPart and
+                // @RequestPart read (review155 F1: 16 parts named Email, then email's bot@mailinator.com in UTF-8
+                // under _charset_=UTF-16, signed up); past them, the parameters are judged (review151 F3: a form of
+                // 17 such fields was refused as too large)
+                if (textPartsNamed <= MAX_JSON_PARTS) {
+                    spellingsRead.add(part.getName());
+                }
                 textParts.add(part);
             }
         }
