@@ -1,6 +1,7 @@
 package io.github.abuseguard.identity;
 
 import io.github.abuseguard.ClientIdentity;
+import io.github.abuseguard.KeyResolver;
 import io.github.abuseguard.config.EngineSettings;
 import io.github.abuseguard.internal.IpAddresses;
 import io.github.abuseguard.internal.IpRange;
@@ -116,7 +117,10 @@ public final class ClientResolver {
         }
         byte[] written = IpAddresses.parse(unbracketed(peerAddress));
         if (written == null) {
-            return ClientIdentity.of(peerAddress == null ? "unknown" : peerAddress);
+            // text that is no address, which a container may answer (Tomcat's RemoteIpValve copies a believed peer's
+            // X-Forwarded-For hop without checking it): bounded as every key is (probe84b F1: a 6,000-character hop
+            // was a 6,000-character key in every store)
+            return ClientIdentity.of(peerAddress == null ? "unknown" : KeyResolver.bounded(peerAddress));
         }
         byte[] peer = translated(written);
         if (trustedProxies.isEmpty() || !isTrusted(written, peer)) {
