@@ -18,13 +18,37 @@ class RouteSpellingTest {
     }
 
     @Test
+    void wildcardsKeepTheClientsSegmentsAndTheLiteralsBeforeThemAreSpelt() {
+        assertThat(RouteSpelling.spelt("/API/Reports/q1.JSON", "/api/reports/*"))
+                .as("{name}.json, which the route table writes *")
+                .isEqualTo("/api/reports/q1.JSON");
+        assertThat(RouteSpelling.spelt("/API/Files/A/b", "/api/files/**"))
+                .as("{*path}, which the route table writes **")
+                .isEqualTo("/api/files/A/b");
+        assertThat(RouteSpelling.spelt("/API/Files", "/api/files/**")).isEqualTo("/api/files");
+    }
+
+    @Test
+    void segmentsThatTrimToNothingAreDroppedAsATrimmingMatcherDropsThem() {
+        assertThat(RouteSpelling.spelt("/api/accounts/1/ /payment-methods", "/api/accounts/{id}/payment-methods"))
+                .isEqualTo("/api/accounts/1/payment-methods");
+        assertThat(RouteSpelling.spelt("/api/accounts/ 1/payment-methods/\t", "/api/accounts/{id}/payment-methods"))
+                .isEqualTo("/api/accounts/1/payment-methods");
+    }
+
+    @Test
     void aPathSpeltAlreadyOrOneThatCannotBeLinedUpIsLeftAsSent() {
         assertThat(RouteSpelling.spelt("/api/scores/chess", "/api/scores/{game}"))
                 .isNull();
         assertThat(RouteSpelling.spelt("/API/static/app.js", "/**")).isNull();
-        assertThat(RouteSpelling.spelt("/API/docs/a/b", "/api/docs/{*rest}")).isNull();
-        assertThat(RouteSpelling.spelt("/API/scores/chess/", "/api/scores/{game}"))
-                .as("another number of segments")
+        assertThat(RouteSpelling.spelt("/API/x/a/Status", "/api/x/**/status"))
+                .as("a ** before the end")
+                .isNull();
+        assertThat(RouteSpelling.spelt("/API/scores", "/api/scores/{game}"))
+                .as("fewer segments than the template")
+                .isNull();
+        assertThat(RouteSpelling.spelt("/API/scores/chess/x", "/api/scores/{game}"))
+                .as("more, none of them blank")
                 .isNull();
     }
 }

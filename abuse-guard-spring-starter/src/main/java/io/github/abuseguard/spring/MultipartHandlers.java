@@ -138,25 +138,54 @@ final class MultipartHandlers implements Predicate<HttpServletRequest> {
      */
     @Nullable
     String spelling(HttpServletRequest request, String servletPrefix) {
-        Boolean otherwise = matchesOtherwise;
-        if (otherwise == null) {
-            List<HandlerMapping> mappings = mappingsOf(request);
-            if (mappings == null) {
-                return null; // not initialised yet, or another servlet's request: asked again next time
-            }
-            otherwise = matchOtherwise(mappings);
-            matchesOtherwise = otherwise;
-            if (otherwise) {
-                log.info("Spring MVC matches some paths otherwise than as written (case-insensitively, or by its legacy"
-                        + " path matcher): abuse-guard judges each request by its route's spelling of the path, and"
-                        + " asks Spring MVC's mappings for the route of every request");
-            }
+        if (allAsWritten) {
+            return null; // every dispatcher matches as written, as by default: nothing to ask, per request
         }
-        return otherwise ? route(request, servletPrefix) : null;
+        List<HandlerMapping> mappings = mappingsOf(request);
+        if (mappings == null) {
+            return null; // not initialised yet, or another servlet's request: asked again next time
+        }
+        if (!matchOtherwise(mappings)) {
+            allAsWritten = everyDispatcherMatchesAsWritten();
+            return null;
+        }
+        if (!told) {
+            told = true;
+            log.info("Spring MVC matches some paths otherwise than as written (case-insensitively, or by its legacy"
+                    + " path matcher): abuse-guard judges each request by its route's spelling of the path, and"
+                    + " asks Spring MVC's mappings for the route of every request");
+        }
+        return route(request, servletPrefix);
     }
 
-    /** Whether any mapping matches otherwise than as written, once the dispatcher's mappings are known. */
-    private volatile @Nullable Boolean matchesOtherwise;
+    /** Whether every DispatcherServlet is initialised and matches paths as written: nothing is asked then. */
+    private volatile boolean allAsWritten;
+
+    private volatile boolean told;
+
+    /** The application's DispatcherServlets, found once: a request is asked of the one that serves it. */
+    private volatile @Nullable List<DispatcherServlet> known;
+
+    private boolean everyDispatcherMatchesAsWritten() {
+        for (DispatcherServlet dispatcher : dispatchers()) {
+            List<HandlerMapping> mappings = dispatcher.getHandlerMappings();
+            if (mappings == null || matchOtherwise(mappings)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private List<DispatcherServlet> dispatchers() {
+        List<DispatcherServlet> found = known;
+        if (found == null) {
+            // every one, not the unique one: a second DispatcherServlet made the route and the spelling of every
+            // request unasked (review156 F3: /API/SCORES/chess answered without the proof)
+            found = dispatchers.orderedStream().toList();
+            known = found;
+        }
+        return found;
+    }
 
     private static boolean matchOtherwise(List<HandlerMapping> mappings) {
         for (HandlerMapping mapping : mappings) {
@@ -178,11 +207,12 @@ final class MultipartHandlers implements Predicate<HttpServletRequest> {
 
     /** The DispatcherServlet's mappings when it serves the request and is initialised, else {@code null}. */
     private @Nullable List<HandlerMapping> mappingsOf(HttpServletRequest request) {
-        DispatcherServlet dispatcher = dispatchers.getIfUnique();
-        if (dispatcher == null || !servedBy(request, dispatcher)) {
-            return null;
+        for (DispatcherServlet dispatcher : dispatchers()) {
+            if (servedBy(request, dispatcher)) {
+                return dispatcher.getHandlerMappings(); // null while not initialised: nothing tells what it will take
+            }
         }
-        return dispatcher.getHandlerMappings(); // null while not initialised: nothing tells what it will take
+        return null;
     }
 
     /** The request as the mappings are asked about it: its own attributes, its path parsed, its body unread. */

@@ -40,11 +40,11 @@ class DefaultPathMatchingTest {
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
         assertThat(answer.statusCode()).isEqualTo(200);
-        Field known = MultipartHandlers.class.getDeclaredField("matchesOtherwise");
+        Field known = MultipartHandlers.class.getDeclaredField("allAsWritten");
         known.setAccessible(true);
         assertThat(known.get(handlers))
                 .as("every mapping of a default application matches paths as written")
-                .isEqualTo(Boolean.FALSE);
+                .isEqualTo(Boolean.TRUE);
     }
 
     @Configuration(proxyBeanMethods = false)
