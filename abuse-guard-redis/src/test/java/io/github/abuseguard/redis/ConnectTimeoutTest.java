@@ -110,8 +110,16 @@ class ConnectTimeoutTest {
      */
     @Test
     void aStoreBuiltFromSettingsIsConnectedBeforeItsFirstRequest() throws Exception {
+        // The burst's commands must all succeed: bounded by generous timeouts, not the 200 ms and 1 s defaults, which a
+        // loaded machine outlasts (64 threads on 2 shared cores: 14 of the 64 timed out before they were written).
+        // A store built without connecting still fails the burst at once ("being established"), whatever the bounds.
         AbuseGuardSettings settings = AbuseGuardSettings.bind(java.util.Map.of(
-                "abuse-guard.store.redis.key-prefix", "abuse-guard-test:cold-start:" + System.nanoTime() + ":"));
+                "abuse-guard.store.redis.key-prefix",
+                "abuse-guard-test:cold-start:" + System.nanoTime() + ":",
+                "abuse-guard.store.redis.timeout",
+                "10s",
+                "abuse-guard.store.redis.connect-timeout",
+                "10s"));
         ResilientStateStore store = RedisStateStoreProvider.create(
                 settings, TimeSource.system(), null, RedisURI.create(RedisAvailability.requireRedis()));
         int burst = 64;

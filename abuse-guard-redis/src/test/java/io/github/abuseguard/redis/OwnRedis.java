@@ -4,7 +4,6 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -18,15 +17,14 @@ final class OwnRedis implements AutoCloseable {
 
     OwnRedis(String... arguments) throws IOException {
         RedisAvailability.requireRedis(); // the redis-server binary comes with the service
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
         List<String> all = new java.util.ArrayList<>(List.of(arguments));
         // a replica writes what it receives to disk: not into the build's working directory
         all.addAll(List.of(
                 "--dir", java.nio.file.Files.createTempDirectory("own-redis").toString()));
         this.arguments = all;
-        process = OutageTest.startServer(port, all);
+        OutageTest.Started started = OutageTest.startOnFreePort(all);
+        port = started.port();
+        process = started.process();
         client = RedisClient.create("redis://" + (password(arguments) == null ? "" : ":" + password(arguments) + "@")
                 + "127.0.0.1:" + port);
         connection = client.connect();

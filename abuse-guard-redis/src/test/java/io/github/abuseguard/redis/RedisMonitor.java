@@ -29,8 +29,8 @@ final class RedisMonitor implements AutoCloseable {
         this.watched = watched;
         RedisURI parsed = RedisURI.create(uri);
         socket = new Socket();
-        socket.connect(new InetSocketAddress(parsed.getHost(), parsed.getPort()), 2000);
-        socket.setSoTimeout(10_000);
+        socket.connect(new InetSocketAddress(parsed.getHost(), parsed.getPort()), 10_000);
+        socket.setSoTimeout(60_000); // bounds a failure only: each read ends at the next line Redis sends
         reader = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
         OutputStream out = socket.getOutputStream();
         out.write("MONITOR\r\n".getBytes(StandardCharsets.US_ASCII));

@@ -142,7 +142,7 @@ class AnswersTest {
     private static String rawGet(TestServer server, String target) throws java.io.IOException {
         try (java.net.Socket socket =
                 new java.net.Socket("127.0.0.1", server.uri("/").getPort())) {
-            socket.setSoTimeout(10_000);
+            socket.setSoTimeout(60_000); // bounds a failure only: the read ends at the server's answer
             socket.getOutputStream()
                     .write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
                             .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));

@@ -816,7 +816,7 @@ class BodyBypassTest {
 
     private String exchange(byte[] request) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", ((ServerConnector) server.getConnectors()[0]).getLocalPort())) {
-            socket.setSoTimeout(10_000);
+            socket.setSoTimeout(60_000); // bounds a failure only: the read ends at the server's answer
             OutputStream out = socket.getOutputStream();
             out.write(request);
             out.flush();

@@ -81,7 +81,7 @@ class DecoyLookTest {
 
     static Head get(TestServer server, String target) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", server.uri("/").getPort())) {
-            socket.setSoTimeout(10_000);
+            socket.setSoTimeout(60_000); // bounds a failure only: the read ends at the server's answer
             socket.getOutputStream()
                     .write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
                             .getBytes(StandardCharsets.ISO_8859_1));

@@ -24,7 +24,7 @@ class Probe73bDecoyTellTest {
 
     static List<String> post(TestServer server, String path, String body, String extra) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", server.uri("/").getPort())) {
-            socket.setSoTimeout(10_000);
+            socket.setSoTimeout(60_000); // bounds a failure only: the read ends at the server's answer
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             socket.getOutputStream()
                     .write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + extra

@@ -130,7 +130,7 @@ class Probe83bFormCharsetPartTest {
         String head = "POST /signup HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + "Content-Type: "
                 + contentType + "\r\nContent-Length: " + body.length + "\r\n\r\n";
         try (Socket socket = new Socket("127.0.0.1", ((ServerConnector) server.getConnectors()[0]).getLocalPort())) {
-            socket.setSoTimeout(10_000);
+            socket.setSoTimeout(60_000); // bounds a failure only: the read ends at the server's answer
             OutputStream out = socket.getOutputStream();
             ByteArrayOutputStream request = new ByteArrayOutputStream();
             request.write(head.getBytes(StandardCharsets.ISO_8859_1));
@@ -259,7 +259,7 @@ class Probe83bFormCharsetPartTest {
                             + contentType + "\r\nContent-Length: " + body.length + "\r\n\r\n";
                     String answer;
                     try (Socket socket = new Socket("127.0.0.1", connector.getLocalPort())) {
-                        socket.setSoTimeout(10_000);
+                        socket.setSoTimeout(60_000); // bounds a failure only: the read ends at the server's answer
                         OutputStream out = socket.getOutputStream();
                         out.write(head.getBytes(StandardCharsets.ISO_8859_1));
                         out.write(body);

@@ -75,7 +75,7 @@ final class TestServer implements AutoCloseable {
         byte[] bytes = request.replace("HTTP/1.1\r\n", "HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1);
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", uri("/").getPort())) {
-            socket.setSoTimeout(10_000);
+            socket.setSoTimeout(60_000); // bounds a failure only: the read ends at the server's answer
             socket.getOutputStream().write(bytes);
             socket.getOutputStream().flush();
             socket.shutdownOutput();
