@@ -35,6 +35,9 @@ class Review152BanClaimLiftTest {
     private final FakeTimeSource clock = new FakeTimeSource();
     private final LocalStateStore store =
             LocalStateStore.builder().timeSource(clock).maximumKeys(100_000).build();
+    /** The counters whose reads {@link #duringRead} interleaves: a ban's claims, or its history (review155 F4). */
+    private String intercepted = ":ban-claims";
+
     /** Run once inside the next read of a ban's claim that finds one: another lift between the read and the add. */
     private final AtomicReference<Runnable> duringRead = new AtomicReference<>();
 
@@ -42,7 +45,7 @@ class Review152BanClaimLiftTest {
             getClass().getClassLoader(), new Class<?>[] {StateStore.class}, (proxy, method, args) -> {
                 Object result = call(method, store, args);
                 if (method.getName().equals("counters")
-                        && String.valueOf(args[0]).endsWith(":ban-claims")) {
+                        && String.valueOf(args[0]).endsWith(intercepted)) {
                     Counters counters = (Counters) result;
                     return Proxy.newProxyInstance(
                             getClass().getClassLoader(), new Class<?>[] {Counters.class}, (p, m, a) -> {
@@ -137,5 +140,51 @@ class Review152BanClaimLiftTest {
         clock.advance(Duration.ofSeconds(2));
         assertThat(guard.lift(ADDRESS, ADDRESS)).isNotEmpty();
         banned(guard, engine, "after one lift");
+    }
+
+    /** Three failed guesses, then a fourth: the Retry-After of the ban they earned. */
+    private Duration banTime(AbuseGuard engine, String when) {
+        for (int i = 0; i < 3; i++) {
+            assertThat(guess(engine).isDenied()).as(when + ": guess " + (i + 1)).isFalse();
+        }
+        Evaluation fourth = guess(engine);
+        assertThat(fourth.isDenied()).as(when + ": banned").isTrue();
+        return fourth.decision().retryAfter();
+    }
+
+    private Duration secondBanAfterLifts(boolean twoAtOnce) {
+        intercepted = ":bans"; // the history's counters, whose reads the lifts interleave
+        FailureGuard guard = instance();
+        FailureGuard other = instance(); // a second instance, or a second operator's call
+        AbuseGuard engine = AbuseGuard.builder().guard(guard).timeSource(clock).build();
+        assertThat(banTime(engine, "before the lift")).isEqualTo(Duration.ofMinutes(15));
+        clock.advance(Duration.ofMinutes(1)); // the claim's 10 s are over
+        if (twoAtOnce) {
+            duringRead.set(() -> other.lift(ADDRESS, ADDRESS));
+        }
+        assertThat(guard.lift(ADDRESS, ADDRESS)).isNotEmpty();
+        assertThat(banTime(engine, "first ban after the lift"))
+                .as("the first ban after a lift is ban-time")
+                .isEqualTo(Duration.ofMinutes(15));
+        clock.advance(Duration.ofMinutes(16)); // that ban is over, within max-ban-time
+        return banTime(engine, "second ban after the lift");
+    }
+
+    /**
+     * review155 F4: a lift gives a ban's escalation back by a read and a negative add, as it gives its claim back. Two
+     * lifts at once, later than the claim's 10 s, each read the history 1 and each added -1: the key's next two bans
+     * were both ban-time, where the second is due twice as long (ban-factor 2).
+     */
+    @Test
+    void twoLiftsOfOneKeyAtOnceLeaveItsBansEscalating() {
+        assertThat(secondBanAfterLifts(true))
+                .as("the second ban after a lift escalates (ban-factor 2)")
+                .isEqualTo(Duration.ofMinutes(30));
+    }
+
+    /** Control: one lift: the second ban after it is 30 minutes. */
+    @Test
+    void controlOneLiftLeavesItsBansEscalating() {
+        assertThat(secondBanAfterLifts(false)).isEqualTo(Duration.ofMinutes(30));
     }
 }
