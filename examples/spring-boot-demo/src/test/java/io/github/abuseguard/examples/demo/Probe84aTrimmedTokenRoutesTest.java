@@ -6,6 +6,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -73,6 +75,27 @@ class Probe84aTrimmedTokenRoutesTest {
                     .as("POST /api/accounts/{id}" + suffix + ", which the payment-methods handler answers")
                     .contains("\"reason\":\"missing-prerequisite\"");
         }
+    }
+
+    /**
+     * review156 F2: a segment of blanks ({@code /%20/}) is trimmed to nothing and dropped by the matcher, so the path
+     * had one segment more than the route's template and was left as sent: {@code @RequiresPrior} did not apply.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"/payment-methods", "/%20/payment-methods", "/%09/payment-methods", "/payment-methods/%20"})
+    void aCardToTheRouteWithABlankSegmentIsRefusedByTheRequiresPriorRule(String suffix) throws Exception {
+        LoopbackClient client = new LoopbackClient(port);
+        String[] account = signUp(client);
+        LoopbackClient.Answer card = client.send(
+                address(),
+                "POST",
+                "/api/accounts/" + account[0] + suffix,
+                "{\"card\":\"4111 1111 1111 1111\"}",
+                "Authorization",
+                "Bearer " + account[1]);
+        assertThat(card.body())
+                .as("POST /api/accounts/{id}" + suffix + ", which the payment-methods handler answers")
+                .contains("\"reason\":\"missing-prerequisite\"");
     }
 
     private static String field(String json, String name) {
