@@ -2,15 +2,22 @@ package io.github.abuseguard.examples.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.abuseguard.spring.annotation.RateLimit;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.config.annotation.PathMatchConfigurer;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import org.springframework.web.util.pattern.PathPatternParser;
@@ -27,7 +34,8 @@ import org.springframework.web.util.pattern.PathPatternParser;
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {Operator.NAME, Operator.PASSWORD, Operator.ROLES})
-@Import(Probe84aCaseInsensitiveRoutesTest.CaseInsensitiveRoutes.class)
+@Import({Probe84aCaseInsensitiveRoutesTest.CaseInsensitiveRoutes.class, Probe84aCaseInsensitiveRoutesTest.Limited.class
+})
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class Probe84aCaseInsensitiveRoutesTest {
     private static final AtomicInteger CLIENTS = new AtomicInteger(1);
@@ -40,6 +48,28 @@ class Probe84aCaseInsensitiveRoutesTest {
             PathPatternParser parser = new PathPatternParser();
             parser.setCaseSensitive(false);
             configurer.setPatternParser(parser);
+        }
+    }
+
+    /** Three routes of one request per minute per address each. */
+    @RestController
+    static class Limited {
+        @RateLimit(name = "review156-regex", capacity = 1, period = "1m")
+        @GetMapping("/api/review156/orders/{id:\\d+}")
+        Map<String, String> order(@PathVariable String id) {
+            return Map.of("order", id);
+        }
+
+        @RateLimit(name = "review156-suffix", capacity = 1, period = "1m")
+        @GetMapping("/api/review156/reports/{name}.json")
+        Map<String, String> report(@PathVariable String name) {
+            return Map.of("report", name);
+        }
+
+        @RateLimit(name = "review156-rest", capacity = 1, period = "1m")
+        @GetMapping("/api/review156/files/{*path}")
+        Map<String, String> file(@PathVariable String path) {
+            return Map.of("file", path);
         }
     }
 
@@ -95,6 +125,44 @@ class Probe84aCaseInsensitiveRoutesTest {
         assertThat(inCapitals.status())
                 .as("the scores handler, run for the path in capitals, by a client that never ran the page's proof: "
                         + inCapitals.body())
+                .isEqualTo(403);
+    }
+
+    /**
+     * review156 F1: a route with a regex variable, a suffix variable ({name}.json) or a capturing wildcard ({*path}),
+     * which the route table writes as wildcards: in capitals, its @RateLimit applies as in lower case.
+     */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "/api/review156/orders/7",
+                "/API/REVIEW156/ORDERS/7",
+                "/api/review156/reports/q1.json",
+                "/API/REVIEW156/REPORTS/q1.json",
+                "/api/review156/files/a/b",
+                "/API/REVIEW156/FILES/a/b"
+            })
+    void theSecondCallOfAOnceAMinuteRouteIsRefusedHoweverTheRouteIsSpelt(String path) throws Exception {
+        LoopbackClient client = new LoopbackClient(port);
+        String address = address();
+        LoopbackClient.Answer first = client.send(address, "GET", path, null);
+        assertThat(first.status())
+                .as("the handler answers " + path + ": " + first.body())
+                .isEqualTo(200);
+        LoopbackClient.Answer second = client.send(address, "GET", path, null);
+        assertThat(second.status())
+                .as("the second call of " + path + " within the minute, which Spring MVC runs with the same handler: "
+                        + second.body())
+                .isEqualTo(429);
+    }
+
+    /** Control: the proof of /api/scores/** holds for the route in capitals under every method Spring runs it for. */
+    @ParameterizedTest
+    @ValueSource(strings = {"GET", "HEAD"})
+    void theProofRequiredRouteInCapitalsNeedsTheProofUnderEveryMethod(String method) throws Exception {
+        LoopbackClient.Answer inCapitals = new LoopbackClient(port).send(address(), method, "/API/SCORES/chess", null);
+        assertThat(inCapitals.status())
+                .as(method + " /API/SCORES/chess: " + inCapitals.body())
                 .isEqualTo(403);
     }
 
