@@ -1654,14 +1654,8 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 banned |= counts.isBanned(key);
                 counts.lift(key, now);
                 banEnds.invalidate(key);
-                long escalated = banHistory.get(key);
-                if (escalated > 0) {
-                    banHistory.add(key, -escalated);
-                }
-                long claimed = banClaims.get(key);
-                if (claimed > 0) {
-                    banClaims.add(key, -claimed); // lifted: its next ban is claimed afresh
-                }
+                banHistory.reset(key);
+                banClaims.reset(key); // lifted: its next ban is claimed afresh
             }
             return banned;
         }

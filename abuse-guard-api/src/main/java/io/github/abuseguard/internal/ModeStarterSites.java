@@ -170,21 +170,14 @@ public final class ModeStarterSites {
         // their claims too, the latest 10 s's at most: a real mode right after a false alarm remembers its sites
         // (review150 F3)
         for (BannedKey site : remembered.active(MAX_LISTED)) {
-            unclaim(site.key());
+            claims.reset(site.key());
         }
         remembered.exitAll();
     }
 
-    private void unclaim(String site) {
-        long claimed = claims.get(site);
-        if (claimed > 0) {
-            claims.add(site, -claimed);
-        }
-    }
-
     /** Forgets {@code site}: an operator lifted what was held against it. */
     public void forget(String site) {
-        unclaim(site); // a site lifted that starts the mode again is remembered again (review152 F3)
+        claims.reset(site); // a site lifted that starts the mode again is remembered again (review152 F3)
         remembered.exit(site);
     }
 

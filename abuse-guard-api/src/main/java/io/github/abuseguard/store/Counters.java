@@ -22,6 +22,18 @@ public interface Counters {
     long get(String key);
 
     /**
+     * Takes the key's positive count back to 0 (an operator's lift): one {@link #get} and one negative {@link #add},
+     * so that a shared store's fallback, whose counts are moved back to it as differences, takes the count back too.
+     * Two calls at once may leave it below 0, which a caller counting from it must allow for.
+     */
+    default void reset(String key) {
+        long count = get(key);
+        if (count > 0) {
+            add(key, -count);
+        }
+    }
+
+    /**
      * Removes the count of the key that {@code listing} names as a shared store's {@link Bans#active} lists a key it
      * keeps only as a digest ({@code #...}): an operator's lift by that listing forgets what the key earned (probe67a
      * F1). A store that lists its keys as they are has none to remove: the default does nothing.
