@@ -53,6 +53,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -746,7 +747,7 @@ public class AbuseGuardFilter implements Filter {
                         == BodySettings.OnUnreadable.REJECT;
         private Predicate<HttpServletRequest> multipartTaken = request -> true;
         private @Nullable Function<HttpServletRequest, String> frameworkRoute;
-        private @Nullable Function<HttpServletRequest, String> frameworkSpelling;
+        private @Nullable BiFunction<HttpServletRequest, String, String> frameworkSpelling;
         private @Nullable Predicate<HttpServletRequest> handlerRan;
         private int maxConcurrentReadsPerClient = BodySettings.DEFAULT_MAX_CONCURRENT_READS_PER_CLIENT;
         private boolean rateLimitHeaders = ResponseSettings.DEFAULT_RATE_LIMIT_HEADERS;
@@ -1167,15 +1168,15 @@ public class AbuseGuardFilter implements Filter {
         }
 
         /**
-         * The route template the framework sends a request to, asked of every request, where the framework matches
-         * paths otherwise than as written (case-insensitively, or with each segment trimmed): the guards then judge
-         * the request by the route's own spelling of its path ({@code /API/Scores/chess} as {@code
-         * /api/scores/chess}), so that every rule of the route applies to it. The function answers {@code null} where
-         * the framework matches as written, or names no route; a template with wildcards, or whose segments do not
-         * line up with the path's, leaves the path as sent. The Spring Boot starter asks Spring MVC's handler
-         * mappings when one is configured to match otherwise. Default: none, the path as sent.
+         * The request's path as the route the framework sends it to spells it, asked of every request with its path
+         * as sent (servlet path and path info), where the framework matches paths otherwise than as written
+         * (case-insensitively, or with each segment trimmed): the guards then judge the request by the route's own
+         * spelling ({@code /API/Scores/chess} as {@code /api/scores/chess}), so that every rule of the route applies
+         * to it. The function answers {@code null} to keep the path as sent: where the framework matches as written,
+         * names no route, or its route cannot be lined up with the path. The Spring Boot starter asks Spring MVC's
+         * handler mappings when one is configured to match otherwise. Default: none, the path as sent.
          */
-        public Builder frameworkSpelling(Function<HttpServletRequest, String> frameworkSpelling) {
+        public Builder frameworkSpelling(BiFunction<HttpServletRequest, String, String> frameworkSpelling) {
             this.frameworkSpelling = Objects.requireNonNull(frameworkSpelling, "frameworkSpelling");
             return this;
         }

@@ -31,6 +31,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -58,7 +59,7 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
             ClientShares bodyReads,
             @Nullable Function<HttpServletRequest, String> frameworkRoute,
             @Nullable Predicate<HttpServletRequest> handlerRan,
-            @Nullable Function<HttpServletRequest, String> frameworkSpelling) {
+            @Nullable BiFunction<HttpServletRequest, String, String> frameworkSpelling) {
 
         Options(
                 ClientResolver clientResolver,
@@ -204,8 +205,7 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
                 // runs a route's handler for a path the guards' patterns do not match: judged as the route's own
                 // spelling (probe84a F1: POST /API/accounts/1/Payment-Methods skipped @RequiresPrior, GET
                 // /API/SCORES/chess the proof)
-                String template = options.frameworkSpelling().apply(request);
-                String spelt = template == null ? null : RouteSpelling.spelt(path, template);
+                String spelt = options.frameworkSpelling().apply(request, path);
                 if (spelt != null) {
                     path = spelt;
                 }

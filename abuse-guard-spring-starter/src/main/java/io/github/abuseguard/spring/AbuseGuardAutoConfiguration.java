@@ -287,8 +287,8 @@ public final class AbuseGuardAutoConfiguration {
         proofUnderTheDispatcherServlet(builder, servletPrefix);
         multipartHandlers.ifAvailable(handlers -> {
             builder.multipartTaken(handlers);
-            builder.frameworkRoute(request -> handlers.route(request, servletPrefix));
-            builder.frameworkSpelling(request -> handlers.spelling(request, servletPrefix));
+            builder.frameworkRoute(handlers::route);
+            builder.frameworkSpelling(handlers::spelling);
             builder.handlerRan(RefusedBeforeHandler::ranAHandler);
         });
         AbuseGuardFilter filter = builder.build();

@@ -6,6 +6,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletMapping;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.MappingMatch;
 import jakarta.servlet.http.Part;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -27,9 +29,15 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.bind.UnsatisfiedServletRequestParameterException;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.servlet.handler.AbstractHandlerMapping;
+import org.springframework.web.servlet.mvc.condition.PathPatternsRequestCondition;
+import org.springframework.web.servlet.mvc.condition.PatternsRequestCondition;
+import org.springframework.web.servlet.mvc.condition.RequestCondition;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping;
 import org.springframework.web.util.ServletRequestPathUtils;
 import org.springframework.web.util.pattern.PathPatternParser;
 
@@ -87,9 +95,9 @@ final class MultipartHandlers implements Predicate<HttpServletRequest> {
     }
 
     /**
-     * The route template Spring MVC sends the request to, under the DispatcherServlet's prefix, or {@code null}
-     * when its mappings tell none (no handler, a refusal, another servlet). Asked by the filter only for a request
-     * a more specific handler takes under conditions the client chooses ({@code params}, {@code headers},
+     * The route template Spring MVC sends the request to, under the prefix of the DispatcherServlet that serves it, or
+     * {@code null} when its mappings tell none (no handler, a refusal, another servlet). Asked by the filter only for a
+     * request a more specific handler takes under conditions the client chooses ({@code params}, {@code headers},
      * {@code consumes}, {@code produces}; review45 F1: a {@code consumes="application/xml"} handler of
      * {@code /api/accounts/me/payment-methods} made a JSON request look like its route while Spring sent it to
      * the {@code {id}} handler, whose {@code @RequiresPrior} then never applied). The mappings see the query
@@ -97,18 +105,59 @@ final class MultipartHandlers implements Predicate<HttpServletRequest> {
      * string of the request it passes (review46 F8).
      */
     @Nullable
-    String route(HttpServletRequest request, String servletPrefix) {
+    String route(HttpServletRequest request) {
+        List<HandlerMapping> mappings = mappingsOf(request);
+        Matched matched = mappings == null ? null : matched(request, mappings, false);
+        return matched == null ? null : matched.template();
+    }
+
+    /**
+     * The request's {@code path} as the route Spring MVC sends it to spells it ({@link RouteSpelling}) where one of its
+     * mappings matches paths otherwise than as written (a {@code PathPatternParser} that ignores case or parses other
+     * path options, or the legacy {@code PathMatcher}, which may ignore case or trim segments), else {@code null}:
+     * where every mapping matches as written, as by default, the path as sent stands and nothing is asked (probe84a
+     * F1). A handler its mappings refuse only for a parameter, which a form's or a multipart body's field may give it
+     * (the mappings see the query string alone), is spelt by the best of the routes whose method and path match
+     * (review157 F1: {@code params = "choice"} with {@code choice} in a form was judged as sent, no route).
+     */
+    @Nullable
+    String spelling(HttpServletRequest request, String path) {
+        if (allAsWritten) {
+            return null; // every dispatcher matches as written, as by default: nothing to ask, per request
+        }
         List<HandlerMapping> mappings = mappingsOf(request);
         if (mappings == null) {
+            return null; // not initialised yet, or another servlet's request: asked again next time
+        }
+        if (!matchOtherwise(mappings)) {
+            allAsWritten = everyDispatcherMatchesAsWritten();
             return null;
         }
+        if (!told) {
+            told = true;
+            log.info("Spring MVC matches some paths otherwise than as written (case-insensitively, or by its legacy"
+                    + " path matcher): abuse-guard judges each request by its route's spelling of the path, and"
+                    + " asks Spring MVC's mappings for the route of every request");
+        }
+        Matched matched = matched(request, mappings, true);
+        return matched == null ? null : RouteSpelling.spelt(path, matched.template(), matched.trims());
+    }
+
+    /** A route template under its dispatcher's prefix, and whether the matcher that matched it trims segments. */
+    private record Matched(String template, boolean trims) {}
+
+    private @Nullable Matched matched(
+            HttpServletRequest request, List<HandlerMapping> mappings, boolean byPathOnParameterRefusal) {
         HttpServletRequest probe = probe(request);
         for (HandlerMapping mapping : mappings) {
             try {
                 if (mapping.getHandler(probe) != null) {
                     Object pattern = probe.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
-                    return pattern == null ? null : HandlerRoutes.template(servletPrefix + pattern);
+                    return pattern == null ? null : matched(request, mapping, pattern.toString());
                 }
+            } catch (UnsatisfiedServletRequestParameterException refused) {
+                String pattern = byPathOnParameterRefusal ? byMethodAndPath(mapping, probe) : null;
+                return pattern == null ? null : matched(request, mapping, pattern);
             } catch (ServletException refused) {
                 // a wrong media type, method or parameter: the dispatch meets the same refusal, no handler runs,
                 // and the table's route stands
@@ -130,32 +179,61 @@ final class MultipartHandlers implements Predicate<HttpServletRequest> {
         return null;
     }
 
+    private static Matched matched(HttpServletRequest request, HandlerMapping mapping, String pattern) {
+        return new Matched(HandlerRoutes.template(prefixOf(request) + pattern), trims(mapping));
+    }
+
     /**
-     * The route template Spring MVC sends the request to where one of its mappings matches paths otherwise than as
-     * written (a {@code PathPatternParser} that ignores case or parses other path options, or the legacy {@code
-     * PathMatcher}, which may ignore case or trim segments), else {@code null}: where every mapping matches as written,
-     * as by default, the route table's answer stands and nothing is asked (probe84a F1).
+     * The servlet path of a DispatcherServlet mapped to a path ({@code /legacy/*}), under which its mappings' patterns
+     * are; none for one mapped to {@code /} (review157 F2: a second dispatcher's patterns were put under the first's
+     * prefix, and its paths never spelt).
      */
-    @Nullable
-    String spelling(HttpServletRequest request, String servletPrefix) {
-        if (allAsWritten) {
-            return null; // every dispatcher matches as written, as by default: nothing to ask, per request
-        }
-        List<HandlerMapping> mappings = mappingsOf(request);
-        if (mappings == null) {
-            return null; // not initialised yet, or another servlet's request: asked again next time
-        }
-        if (!matchOtherwise(mappings)) {
-            allAsWritten = everyDispatcherMatchesAsWritten();
+    private static String prefixOf(HttpServletRequest request) {
+        HttpServletMapping mapping = request.getHttpServletMapping();
+        return mapping != null && mapping.getMappingMatch() == MappingMatch.PATH ? request.getServletPath() : "";
+    }
+
+    /**
+     * Whether the mapping's matcher trims each segment (the legacy {@code AntPathMatcher} with {@code trimTokens}, whose
+     * options cannot be read): asked of the matcher itself.
+     */
+    private static boolean trims(HandlerMapping mapping) {
+        return mapping instanceof AbstractHandlerMapping handlers
+                && !handlers.usesPathPatterns()
+                && handlers.getPathMatcher().match("/abuse-guard", "/ abuse-guard ");
+    }
+
+    /**
+     * The pattern of the most specific annotated handler whose method and path conditions the request meets, its other
+     * conditions aside; {@code null} for another kind of mapping.
+     */
+    private static @Nullable String byMethodAndPath(HandlerMapping mapping, HttpServletRequest probe) {
+        if (!(mapping instanceof RequestMappingInfoHandlerMapping handlers)) {
             return null;
         }
-        if (!told) {
-            told = true;
-            log.info("Spring MVC matches some paths otherwise than as written (case-insensitively, or by its legacy"
-                    + " path matcher): abuse-guard judges each request by its route's spelling of the path, and"
-                    + " asks Spring MVC's mappings for the route of every request");
+        Set<RequestMappingInfo> infos = handlers.getHandlerMethods().keySet();
+        if (handlers.usesPathPatterns()) {
+            PathPatternsRequestCondition best = best(infos, probe, RequestMappingInfo::getPathPatternsCondition);
+            return best == null ? null : best.getFirstPattern().getPatternString();
         }
-        return route(request, servletPrefix);
+        PatternsRequestCondition best = best(infos, probe, RequestMappingInfo::getPatternsCondition);
+        return best == null ? null : best.getPatterns().iterator().next();
+    }
+
+    private static <T extends RequestCondition<T>> @Nullable T best(
+            Set<RequestMappingInfo> infos, HttpServletRequest probe, Function<RequestMappingInfo, @Nullable T> paths) {
+        T best = null;
+        for (RequestMappingInfo info : infos) {
+            T declared = paths.apply(info);
+            if (declared == null || info.getMethodsCondition().getMatchingCondition(probe) == null) {
+                continue;
+            }
+            T matching = declared.getMatchingCondition(probe);
+            if (matching != null && (best == null || matching.compareTo(best, probe) < 0)) {
+                best = matching;
+            }
+        }
+        return best;
     }
 
     /** Whether every DispatcherServlet is initialised and matches paths as written: nothing is asked then. */
