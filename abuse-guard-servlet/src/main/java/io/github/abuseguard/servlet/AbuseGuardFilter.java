@@ -211,6 +211,7 @@ public class AbuseGuardFilter implements Filter {
             if (setup.enabled) {
                 UnmappedRulePaths.warn(
                         config, setup.engine.guards(), routesChecked ? setup.requests.routes() : RouteTable.empty());
+                ContainerAuthentication.warn(config.getServletContext());
             }
             return;
         }
@@ -226,6 +227,7 @@ public class AbuseGuardFilter implements Filter {
         this.ownsEngine = true;
         if (setup.enabled) {
             UnmappedRulePaths.warn(config, setup.engine.guards(), RouteTable.empty()); // no routes from a file
+            ContainerAuthentication.warn(config.getServletContext());
         }
     }
 
@@ -285,6 +287,9 @@ public class AbuseGuardFilter implements Filter {
         }
         ServletGuardRequest guardRequest = new ServletGuardRequest(request, current.requests);
         Decision unresolved = UnresolvedPaths.refusal(request.getRequestURI());
+        if (unresolved == null) {
+            unresolved = UnresolvedPaths.refusalOfDecoded(guardRequest.pathAsSent());
+        }
         if (unresolved == null) {
             unresolved = routeInDoubt(guardRequest, current.requests);
         }

@@ -193,13 +193,23 @@ final class ServletGuardRequest implements GuardRequest, HeaderNames.Source {
         return known;
     }
 
-    @Override
-    public String path() {
-        if (path == null) {
+    /** The path as the container decoded it: its servlet path and path info, {@code /} when both are empty. */
+    String pathAsSent() {
+        if (pathAsSent == null) {
             String servletPath = request.getServletPath();
             String pathInfo = request.getPathInfo();
             String joined = pathInfo == null ? servletPath : servletPath + pathInfo;
-            path = joined == null || joined.isEmpty() ? "/" : joined;
+            pathAsSent = joined == null || joined.isEmpty() ? "/" : joined;
+        }
+        return pathAsSent;
+    }
+
+    private @Nullable String pathAsSent;
+
+    @Override
+    public String path() {
+        if (path == null) {
+            path = pathAsSent();
             if (options.frameworkSpelling() != null) {
                 // a framework that matches paths otherwise than as written (case-insensitively, trimmed segments)
                 // runs a route's handler for a path the guards' patterns do not match: judged as the route's own

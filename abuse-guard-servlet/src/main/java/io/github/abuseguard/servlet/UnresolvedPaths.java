@@ -68,6 +68,34 @@ final class UnresolvedPaths {
         return null;
     }
 
+    /**
+     * The refusal of a path as the container decoded it (servlet path and path info), or {@code null}: a container that
+     * decodes an encoded slash ({@code %2F}: Jetty's {@code UriCompliance.LEGACY} with ambiguous URIs decoded, Tomcat's
+     * {@code encodedSolidusHandling="decode"}) makes a {@code ..} or an empty segment of what the request URI shows as one
+     * segment, {@code /api/x/..%2Flogin}, which an application resolving its own path serves as {@code /api/login}
+     * while the guards match it as written (probe85b F1: 6 of 6 such logins passed its limit). A {@code .} or {@code ..}
+     * segment, or an empty one before the last, is refused as in the request URI.
+     */
+    static @Nullable Decision refusalOfDecoded(String path) {
+        int length = path.length();
+        int start = path.startsWith("/") ? 1 : 0;
+        while (start < length) {
+            int end = path.indexOf('/', start);
+            if (end < 0) {
+                end = length;
+            }
+            int size = end - start;
+            if (size == 0 && end < length) {
+                return EMPTY_SEGMENT;
+            }
+            if ((size == 1 || size == 2) && path.charAt(start) == '.' && path.charAt(end - 1) == '.') {
+                return DOT_SEGMENT;
+            }
+            start = end + 1;
+        }
+        return null;
+    }
+
     /** Whether the segment, up to its path parameters ({@code ;...}), is one or two dots, each sent or encoded. */
     private static boolean isDots(String uri, int from, int to) {
         int dots = 0;

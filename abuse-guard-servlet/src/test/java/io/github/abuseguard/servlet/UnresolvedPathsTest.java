@@ -60,4 +60,18 @@ class UnresolvedPathsTest {
     void aNameWithDotsOrATrailingSlashIsResolvedAlike(String uri) {
         assertThat(UnresolvedPaths.refusal(uri)).isNull();
     }
+
+    @ParameterizedTest(name = "refused, decoded: {0}")
+    @ValueSource(strings = {"/api/x/../login", "/api/./login", "/api/x/..", "/..", "/api//login", "//api"})
+    void aDecodedSlashThatMakesADotOrEmptySegmentIsFound(String decoded) {
+        // the request URI /api/x/..%2Flogin, /api/.%2Flogin, /api%2F%2Flogin: one segment as sent (probe85b F1)
+        assertThat(UnresolvedPaths.refusalOfDecoded(decoded))
+                .isSameAs(decoded.contains("//") ? UnresolvedPaths.EMPTY_SEGMENT : UnresolvedPaths.DOT_SEGMENT);
+    }
+
+    @ParameterizedTest(name = "kept, decoded: {0}")
+    @ValueSource(strings = {"/", "/api/login", "/api/login/", "/files/...", "/files/.x", "/files/x.", "/files/%2e%2e"})
+    void aDecodedPathWithDotsInNamesOrATrailingSlashIsKept(String decoded) {
+        assertThat(UnresolvedPaths.refusalOfDecoded(decoded)).isNull();
+    }
 }
