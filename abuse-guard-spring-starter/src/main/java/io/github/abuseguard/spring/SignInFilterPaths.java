@@ -1,17 +1,21 @@
 package io.github.abuseguard.spring;
 
 import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServletRequest;
 import java.lang.reflect.Field;
 import java.lang.reflect.InaccessibleObjectException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.security.web.FilterInvocation;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AbstractAuthenticationProcessingFilter;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
@@ -113,6 +117,43 @@ final class SignInFilterPaths {
             }
         }
         return null;
+    }
+
+    /**
+     * The first of {@code paths} whose {@code GET} the first chain that takes it (in the order Spring Security asks
+     * them) answers with HTTP Basic, and {@code counted} does not count; {@code null} when there is none. A path that
+     * is a pattern is asked with its variables and wildcards given a value.
+     */
+    static @Nullable String uncountedBasicPath(
+            ListableBeanFactory beans, Collection<String> paths, Predicate<String> counted) {
+        List<SecurityFilterChain> chains =
+                beans.getBeanProvider(SecurityFilterChain.class).orderedStream().toList();
+        for (String pattern : paths) {
+            String path = concrete(pattern);
+            if (counted.test(path)) {
+                continue;
+            }
+            HttpServletRequest get;
+            try {
+                get = new Attributed(new FilterInvocation("", path, "GET").getHttpRequest());
+            } catch (RuntimeException notAPath) {
+                continue;
+            }
+            for (SecurityFilterChain chain : chains) {
+                if (chain.matches(get)) {
+                    if (chain.getFilters().stream().anyMatch(BasicAuthenticationFilter.class::isInstance)) {
+                        return path;
+                    }
+                    break;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** A path the pattern matches: its variables and wildcards given a value. */
+    private static String concrete(String pattern) {
+        return pattern.replaceAll("\\{[^}/]*}", "x").replace("**", "x").replace("*", "x");
     }
 
     /** Whether a sign-in filter serves a {@code POST} of the path (within the servlet context). */

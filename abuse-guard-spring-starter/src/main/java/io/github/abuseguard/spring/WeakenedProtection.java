@@ -10,9 +10,11 @@ import io.github.abuseguard.servlet.TarpitSettings;
 import io.github.abuseguard.volume.VolumeSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,7 +120,10 @@ final class WeakenedProtection implements SmartInitializingSingleton, BeanClassL
      * HTTP Basic answers a wrong password {@code 401} on every path its chain covers, each one a free guess; where no
      * failure rule counts such a request ({@code credential: header:Authorization}, or a key or distinct naming {@code
      * basic-user}), its passwords can be guessed without limit (user71 F2: 60 of 60 wrong passwords on {@code
-     * /api/items}, 15 of 15 on the exempt health path). Only where a {@code SecurityFilterChain} has HTTP Basic.
+     * /api/items}, 15 of 15 on the exempt health path). Only where a {@code SecurityFilterChain} has HTTP Basic, and
+     * only for a path such a chain answers: each route, each rule's and exempt path, the root and a path nothing serves
+     * are asked of the chains as Spring Security asks them (probe85a F3: the demo, whose HTTP Basic chain takes
+     * {@code /actuator/**} alone and whose rule counts it there, was warned at every start).
      */
     private void warnAboutUncountedBasicPasswords() {
         if (beans == null
@@ -127,51 +132,58 @@ final class WeakenedProtection implements SmartInitializingSingleton, BeanClassL
                 || !BrowserSignIn.basicSignIn(beans)) {
             return;
         }
-        boolean counted = properties.section(FailureSettings.class).rules().values().stream()
-                        .anyMatch(rule -> rule != null
-                                && (rule.methods() == null || rule.methods().isEmpty())
-                                && countsBasic(
-                                        rule.paths(), rule.statuses(), rule.key(), rule.distinct(), rule.credential()))
-                || (annotations != null
-                        && annotations.failureRules().stream()
-                                .anyMatch(rule -> rule.methods().isEmpty()
-                                        && countsBasic(
-                                                rule.paths(),
-                                                rule.statuses(),
-                                                rule.keyResolver().toString(),
-                                                rule.distinct(),
-                                                rule.credential())));
-        if (!counted) {
-            log.warn("HTTP Basic is on in a SecurityFilterChain: a wrong password is answered 401 on every path the"
-                    + " chain covers, and no failure rule counts such a request on every path, so its passwords can be"
-                    + " guessed without limit; add one, such as abuse-guard.failure.rules.basic: paths [/**],"
-                    + " statuses 401, key ip, credential header:Authorization (and keep the health paths in a chain"
-                    + " without HTTP Basic)");
+        List<io.github.abuseguard.PathPattern> counting = new ArrayList<>();
+        Set<String> asked = new LinkedHashSet<>(List.of("/", "/abuse-guard-path-nothing-serves/x"));
+        properties.section(FailureSettings.class).rules().values().forEach(rule -> {
+            if (rule != null && rule.paths() != null) {
+                asked.addAll(rule.paths());
+                if ((rule.methods() == null || rule.methods().isEmpty())
+                        && countsBasic(rule.statuses(), rule.key(), rule.distinct(), rule.credential())) {
+                    rule.paths().forEach(path -> counting.add(io.github.abuseguard.PathPattern.parse(path)));
+                }
+            }
+        });
+        if (annotations != null) {
+            asked.addAll(annotations.routes());
+            annotations.failureRules().forEach(rule -> {
+                asked.addAll(rule.paths());
+                if (rule.methods().isEmpty()
+                        && countsBasic(
+                                rule.statuses(), rule.keyResolver().toString(), rule.distinct(), rule.credential())) {
+                    rule.paths().forEach(path -> counting.add(io.github.abuseguard.PathPattern.parse(path)));
+                }
+            });
+        }
+        if (properties.engine().routes().exempt() != null) {
+            asked.addAll(properties.engine().routes().exempt());
+        }
+        String uncounted = BrowserSignIn.uncountedBasicPath(
+                beans, asked, path -> counting.stream().anyMatch(pattern -> pattern.matches(path)));
+        if (uncounted != null) {
+            log.warn(
+                    "HTTP Basic is on in a SecurityFilterChain: a wrong password is answered 401 on every path the"
+                            + " chain covers ({} among them), and no failure rule counts such a request there, so its"
+                            + " passwords can be guessed without limit; add one, such as abuse-guard.failure.rules.basic:"
+                            + " paths [/**] (or the chain's paths), statuses 401, key ip, credential header:Authorization"
+                            + " (and keep the health paths in a chain without HTTP Basic)",
+                    uncounted);
         }
     }
 
     /**
-     * Whether a failure rule counts a wrong Basic password wherever one is answered: of every method (the caller's
-     * check: review128 F4, stop 69, a rule for {@code POST} alone silenced the warning), on every path ({@code /**}),
-     * counting {@code 401}, from every request or from those carrying the {@code Authorization} header (review127 F4:
-     * a rule on {@code /admin/**} alone silenced the warning while {@code /api/items} stayed unlimited; one without a
-     * credential, which counts them too, did not).
+     * Whether a failure rule of every method (the caller's check: review128 F4, stop 69, a rule for {@code POST} alone
+     * silenced the warning) counts a wrong Basic password on its paths: {@code 401}, from every request or from those
+     * carrying the {@code Authorization} header (review127 F4: one without a credential counts them too).
      */
     private static boolean countsBasic(
-            @Nullable List<String> paths,
-            @Nullable String statuses,
-            @Nullable String key,
-            @Nullable String distinct,
-            @Nullable String credential) {
-        boolean everyPath = paths != null
-                && paths.stream().anyMatch(path -> path != null && path.strip().equals("/**"));
+            @Nullable String statuses, @Nullable String key, @Nullable String distinct, @Nullable String credential) {
         boolean counts401 = statuses == null
                 || io.github.abuseguard.internal.Statuses.parse(statuses).contains(401);
         boolean keyedOk = credential == null
                 || credential.strip().equalsIgnoreCase("header:Authorization")
                 || (key != null && key.toLowerCase(Locale.ROOT).contains("basic-user"))
                 || (distinct != null && distinct.toLowerCase(Locale.ROOT).contains("basic-user"));
-        return everyPath && counts401 && keyedOk;
+        return counts401 && keyedOk;
     }
 
     private static final String BASIC_FILTER =
@@ -246,6 +258,14 @@ final class WeakenedProtection implements SmartInitializingSingleton, BeanClassL
                     beans,
                     filter -> filter
                             instanceof org.springframework.security.web.authentication.www.BasicAuthenticationFilter);
+        }
+
+        /** {@link SignInFilterPaths#uncountedBasicPath}. */
+        static @Nullable String uncountedBasicPath(
+                ListableBeanFactory beans,
+                java.util.Collection<String> paths,
+                java.util.function.Predicate<String> counted) {
+            return SignInFilterPaths.uncountedBasicPath(beans, paths, counted);
         }
 
         /** Whether a chain signs requests in by a header: HTTP Basic, or a Bearer token of a resource server. */
