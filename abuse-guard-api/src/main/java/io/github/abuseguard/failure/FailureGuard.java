@@ -1677,13 +1677,13 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         }
 
         /**
-         * Adds 1 to the key's count, and brings a count below 1 up to 1: two lifts at once, each taking back what it
-         * read, leave it below 0, where the next ban would neither be claimed (review152 F2) nor escalate the one after
-         * it (review155 F4: two bans of ban-time where the second was due twice as long).
+         * Adds 1 to the key's count, a count below 0 taken as 0 in the same atomic step: two lifts at once, each taking
+         * back what it read, leave it below 0, where the next ban would neither be claimed (review152 F2) nor escalate
+         * the one after it (review155 F4: two bans of ban-time where the second was due twice as long), and healed by
+         * a second add, two requests at once both found it claimed (review157 F3: no ban written).
          */
         private static long counted(Counters counters, String key) {
-            long count = counters.add(key, 1);
-            return count < 1 ? counters.add(key, 1 - count) : count;
+            return counters.addAllFromZero(List.of(key), 1)[0];
         }
 
         /**

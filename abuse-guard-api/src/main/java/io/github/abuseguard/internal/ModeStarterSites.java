@@ -202,10 +202,12 @@ public final class ModeStarterSites {
         // not remembered yet, and each counted them once more: remembered 2 to 32 times as long as their first time
         // (probe83a F2: a customer who mistyped once, refused for 192 minutes where 6 were due). The count is atomic:
         // only the first claim of a site remembers it.
-        long[] claimed = claims.addAll(entering, 1);
+        // From 0: two operators' ends at once may take a claim below 0 (review157 F5: two instances then both
+        // remembered the site, for twice as long as was due).
+        long[] claimed = claims.addAllFromZero(entering, 1);
         List<String> first = new ArrayList<>(entering.size());
         for (int i = 0; i < claimed.length; i++) {
-            if (claimed[i] <= 1) { // below 1 after two operators' ends at once took it back twice
+            if (claimed[i] == 1) {
                 first.add(entering.get(i));
             }
         }

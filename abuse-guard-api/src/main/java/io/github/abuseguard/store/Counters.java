@@ -75,6 +75,25 @@ public interface Counters {
     }
 
     /**
+     * Adds {@code delta} to the count of each key as {@link #addAll} does, a count below 0 taken as 0 first, in one
+     * atomic step where the store can: two {@link #reset}s at once may leave a count below 0, and a claim counted
+     * from there ("the first to add 1 gets 1") would otherwise be nobody's, or two requests' (review157 F3, F5). The
+     * default adds, then brings a count below {@code delta} up to it with a second add, which is not atomic.
+     *
+     * @param delta at least 1
+     * @return a new array of the counts after adding, one per key, in the order of {@code keys}
+     */
+    default long[] addAllFromZero(List<String> keys, long delta) {
+        long[] counts = addAll(keys, delta);
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] < delta) {
+                counts[i] = add(keys.get(i), delta - counts[i]);
+            }
+        }
+        return counts;
+    }
+
+    /**
      * Takes one in-flight slot under {@code reserved}, unless the slots it and {@code reservedBefore} hold
      * plus the sliding count of {@code current} and {@code previous} (the previous window's count times
      * {@code previousPart} / {@code whole}, rounded up) reach {@code limit}: a count that is settled only

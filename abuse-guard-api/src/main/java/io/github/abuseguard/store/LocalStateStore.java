@@ -157,6 +157,17 @@ public final class LocalStateStore implements StateStore {
                 return count == null ? 0 : count.get();
             }
 
+            /** Each count's own atomic update: a count below 0 is taken as 0 in the same step. */
+            @Override
+            public long[] addAllFromZero(List<String> keys, long delta) {
+                long[] added = new long[keys.size()];
+                for (int i = 0; i < added.length; i++) {
+                    added[i] = counts.get(keys.get(i), k -> new AtomicLong())
+                            .updateAndGet(count -> Math.max(count, 0) + delta);
+                }
+                return added;
+            }
+
             @Override
             public boolean reserve(
                     String reserved,

@@ -1244,12 +1244,22 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
         /** As {@link #add} for each key, in one remote step: each key's counts of the two stores are one, as there. */
         @Override
         public long[] addAll(List<String> keys, long delta) {
+            return addAll(keys, delta, false);
+        }
+
+        /** As {@link #addAll}, the remote store's counts below 0 taken as 0 in its step (the fallback's too). */
+        @Override
+        public long[] addAllFromZero(List<String> keys, long delta) {
+            return addAll(keys, delta, true);
+        }
+
+        private long[] addAll(List<String> keys, long delta, boolean fromZero) {
             return call(
                     () -> {
                         for (String key : keys) {
                             share(key, null);
                         }
-                        long[] counts = shared.addAll(keys, delta);
+                        long[] counts = fromZero ? shared.addAllFromZero(keys, delta) : shared.addAll(keys, delta);
                         for (int i = 0; i < counts.length; i++) {
                             counts[i] = fromRemote(keys.get(i), counts[i]);
                         }
@@ -1259,7 +1269,9 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                         for (String key : keys) {
                             countedLocally(key);
                         }
-                        long[] counts = local.get().addAll(keys, delta);
+                        long[] counts = fromZero
+                                ? local.get().addAllFromZero(keys, delta)
+                                : local.get().addAll(keys, delta);
                         for (int i = 0; i < counts.length; i++) {
                             counts[i] = fromLocal(keys.get(i), counts[i]);
                         }

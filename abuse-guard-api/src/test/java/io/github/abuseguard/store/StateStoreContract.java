@@ -44,6 +44,22 @@ public abstract class StateStoreContract {
 
     /** A distinct rule's "seen this pair?" with the ban of its key, in one step ({@link SlidingWindows#getUnlessBanned}). */
     @Test
+    void aCountBelowZeroIsTakenAsZeroByAnAddFromZero() {
+        // review157 F3, F5: resets at once leave a claim below 0; counted from there, the first add must get 1
+        Counters counters = store().counters(namespace("from-zero"), Duration.ofMinutes(1));
+        counters.add("claimed", 1);
+        counters.add("claimed", -3); // three lifts of a claim of 1, each taking back what it read
+        counters.add("held", 4);
+        assertThat(counters.addAll(java.util.List.of("claimed"), 1))
+                .as("a plain add counts from -2")
+                .containsExactly(-1);
+        assertThat(counters.addAllFromZero(java.util.List.of("claimed", "held", "new"), 1))
+                .as("from 0 where below it; the others as an add")
+                .containsExactly(1, 5, 1);
+        assertThat(counters.addAllFromZero(java.util.List.of("claimed"), 1)).containsExactly(2);
+    }
+
+    @Test
     void aCountIsReadWithTheBanOfAWindowsKeyAndNotWhileItIsBanned() {
         StateStore store = store();
         String namespace = namespace("failure");

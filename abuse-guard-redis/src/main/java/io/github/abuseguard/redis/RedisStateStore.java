@@ -290,7 +290,10 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
             return redis.call('HINCRBY', KEYS[1], 'c', ARGV[1])
             """;
 
-    /** COUNT on each of KEYS, in order: ARGV delta, now, window (ms). Answers the counts after adding. */
+    /**
+     * COUNT on each of KEYS, in order: ARGV delta, now, window (ms), and 1 to take a count below 0 as 0 first
+     * (Counters.addAllFromZero). Answers the counts after adding.
+     */
     private static final String COUNT_ALL = """
             local now = tonumber(ARGV[2])
             local window = tonumber(ARGV[3])
@@ -300,6 +303,9 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
               if start == nil or now - start >= window then
                 redis.call('HSET', KEYS[i], 's', now, 'c', ARGV[1])
                 redis.call('PEXPIRE', KEYS[i], ARGV[3])
+                counts[i] = tonumber(ARGV[1])
+              elseif ARGV[4] == '1' and (tonumber(redis.call('HGET', KEYS[i], 'c')) or 0) < 0 then
+                redis.call('HSET', KEYS[i], 'c', ARGV[1])
                 counts[i] = tonumber(ARGV[1])
               else
                 counts[i] = redis.call('HINCRBY', KEYS[i], 'c', ARGV[1])
@@ -1186,6 +1192,16 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         /** One script, one round trip, whatever the number of keys. */
         @Override
         public long[] addAll(List<String> keys, long delta) {
+            return addAll(keys, delta, false);
+        }
+
+        /** {@link #addAll}'s script, each count below 0 taken as 0 in it. */
+        @Override
+        public long[] addAllFromZero(List<String> keys, long delta) {
+            return addAll(keys, delta, true);
+        }
+
+        private long[] addAll(List<String> keys, long delta, boolean fromZero) {
             if (keys.isEmpty()) {
                 return new long[0];
             }
@@ -1199,7 +1215,8 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                     counted,
                     bytes(Long.toString(delta)),
                     bytes(Long.toString(nowMillis())),
-                    bytes(windowMillis));
+                    bytes(windowMillis),
+                    bytes(fromZero ? "1" : "0"));
             long[] answer = new long[counts.size()];
             for (int i = 0; i < answer.length; i++) {
                 answer[i] = counts.get(i);
