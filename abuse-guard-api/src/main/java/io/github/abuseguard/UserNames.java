@@ -1,6 +1,16 @@
 package io.github.abuseguard;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
@@ -11,9 +21,17 @@ import org.jspecify.annotations.Nullable;
  * case-folded, then without accents ({@code bób}, {@code böb} and {@code bob} with a combining acute are {@code
  * bob}): the default collations of MySQL ({@code utf8mb4_0900_ai_ci}) and MariaDB ({@code utf8mb4_general_ci})
  * find one account for all of them, so each must not be a budget of its own (probe38b F1: 15 accented spellings of
- * one name got 29 guesses a minute through a limit of 5). Folding more spellings together than an application does
- * only makes names share a budget. The work is bounded: a name longer than {@value #MAX_NORMALIZED_CHARS} characters once its
- * invisible characters are gone is no one's name, and is only lower-cased before its digest is taken.
+ * one name got 29 guesses a minute through a limit of 5). Between NFKC and case folding each code point of {@link
+ * #FOLDS} is read as the letters it stands for: those collations, and PostgreSQL's ICU ones at level 1 or 2, weigh
+ * hiragana as katakana, a small kana as its letter ({@code ゅき} is {@code ゆき}), a Hebrew final letter as its letter,
+ * a combining Cyrillic or Glagolitic letter as its letter ({@code и\u2DE1ан} is {@code иван}), a CJK radical as its
+ * ideograph, and the digits and letters of a Unicode later than Java's as the digit or letter they show ({@code
+ * user\uD807\uDF51234}, with a Kawi one, is {@code user1234}), while the key kept them apart or dropped them (probe85a
+ * F1, F2: the 8 spellings of {@code さとう} and the 16 of {@code user1234} were a budget each). The table is generated
+ * from ICU's root collation, so it covers the class, not the cases found. Folding more spellings together than an
+ * application does only makes names share a budget. The work is bounded: a name longer than {@value
+ * #MAX_NORMALIZED_CHARS} characters once its invisible characters are gone is no one's name, and is only lower-cased
+ * before its digest is taken; a code point of the table is read as at most three.
  */
 final class UserNames {
 
@@ -51,6 +69,19 @@ final class UserNames {
 
     /** {@code name} folded as its key is, before the key's bound: any length. */
     static String folded(String name) {
+        return folded(name, FOLDS);
+    }
+
+    /**
+     * {@code name} folded as it was before {@link #FOLDS}: what {@code UserNameFoldsGenerator} (abuse-guard-api's
+     * tests) derives the table from, so that regenerating it does not read the table it writes.
+     */
+    static String foldedWithoutTable(String name) {
+        return folded(name, Folds.NONE);
+    }
+
+    /** {@code name} folded with {@code folds} read in after NFKC, before case and accents are folded. */
+    static String folded(String name, Folds folds) {
         if (isPlainAscii(name)) {
             // the common case: what it always was, and free of work when already trimmed and in lower case
             return name.trim().toLowerCase(Locale.ROOT);
@@ -66,6 +97,9 @@ final class UserNames {
             }
         }
         String compatible = withoutIgnorables(Normalizer.normalize(visible, Normalizer.Form.NFKC));
+        // the letters a UCA collation weighs as another's at level 1 (probe85a F1, F2): each read as that one, before
+        // case and accents are folded, since what it is read as is already folded
+        compatible = folds.applied(compatible);
         // lower, upper, lower: the capital sharp s (U+1E9E) is ß, then SS, then ss, as ß is. The marks go before
         // (U+0345 folds to a letter, iota) and after it (İ lowers to i and a dot above), and before the edges are
         // stripped again (NFKC makes an Arabic presentation form a space and a mark: probe64c F1)
@@ -84,8 +118,8 @@ final class UserNames {
      * Without combining marks (Unicode's nonspacing marks, of the canonical decomposition: acutes, umlauts,
      * cedillas, tildes, Hebrew points and Arabic vowel signs; enclosing marks such as U+20DD's circle; spacing marks
      * such as the visarga), the Arabic tatweel and code points Java's Unicode does not assign (marks of later
-     * versions), and with the Latin letters whose stroke has no decomposition ({@code ø ł đ ð ħ ŧ}) read as their base
-     * letter and the ligatures {@code æ œ} as their two letters, as accent-insensitive UCA collations ({@code
+     * versions; the digits and letters among them are read before, from {@link #FOLDS}), and with the Latin letters
+     * whose stroke has no decomposition ({@code ø ł đ ð ħ ŧ}) read as their base letter and the ligatures {@code æ œ} as their two letters, as accent-insensitive UCA collations ({@code
      * utf8mb4_0900_ai_ci}, {@code uca1400_ai_ci}, MariaDB's {@code unicode_ci}) read them: each compares {@code bob}
      * and {@code bob\u20DD} or {@code bob\u0903} equal (probe64c F1: 190 guesses at one account from one /24 passed
      * a network's 30, each spelling a budget of its own). Spacing marks that are Indic vowel signs weigh in those
@@ -454,5 +488,142 @@ final class UserNames {
                 || (c >= 0x1BCA0 && c <= 0x1BCA3)
                 || (c >= 0x1D173 && c <= 0x1D17A)
                 || (c >= 0xE0000 && c <= 0xE0FFF);
+    }
+
+    /**
+     * The code points a UCA collation weighs as other letters at level 1, each with the fold of those letters, from
+     * {@code user-name-folds.txt}, generated by {@code UserNameFoldsGenerator} (abuse-guard-api's tests) from ICU's
+     * root collation at level 1: each code point is read as the fold of a letter or string it weighs as (kana and small
+     * kana, Hebrew final letters, combining Cyrillic and Glagolitic letters, CJK radicals, digits and letters of a
+     * Unicode later than Java 17's, r rotunda, typographic quotes and dashes, and the rest of their class), and no
+     * target holds a code point of the table, so a fold is stable. Read once, when the class is initialised; a
+     * missing or malformed table fails that loudly rather than folding less.
+     */
+    static final Folds FOLDS = Folds.load();
+
+    /**
+     * A table of folds: sorted code points and, at the same index, the text each is read as. The bundled table has
+     * 1,348 entries (a 58 KB resource; an {@code int} and a short string each in memory).
+     */
+    static final class Folds {
+
+        /** No folds: the key as it was before the table. */
+        static final Folds NONE = new Folds(new int[0], new String[0]);
+
+        /** The table's resource, next to this class. */
+        static final String RESOURCE = "user-name-folds.txt";
+
+        private final int[] codePoints;
+        private final String[] targets;
+
+        private Folds(int[] codePoints, String[] targets) {
+            this.codePoints = codePoints;
+            this.targets = targets;
+        }
+
+        /** The number of code points the table reads as others. */
+        int size() {
+            return codePoints.length;
+        }
+
+        /** {@code text} with each code point of the table read as its target; {@code text} itself if none is. */
+        String applied(String text) {
+            int first = 0;
+            while (first < text.length() && targetOf(text.codePointAt(first)) == null) {
+                first += Character.charCount(text.codePointAt(first));
+            }
+            if (first == text.length()) {
+                return text;
+            }
+            StringBuilder read = new StringBuilder(text.length() + 8).append(text, 0, first);
+            for (int i = first; i < text.length(); ) {
+                int c = text.codePointAt(i);
+                i += Character.charCount(c);
+                String target = targetOf(c);
+                if (target != null) {
+                    read.append(target);
+                } else {
+                    read.appendCodePoint(c);
+                }
+            }
+            return read.toString();
+        }
+
+        private @Nullable String targetOf(int c) {
+            if (c < 0x80) {
+                return null; // the table holds no ASCII
+            }
+            int index = Arrays.binarySearch(codePoints, c);
+            return index < 0 ? null : targets[index];
+        }
+
+        private static Folds load() {
+            InputStream in = UserNames.class.getResourceAsStream(RESOURCE);
+            if (in == null) {
+                throw new IllegalStateException(
+                        "The user-name folds " + RESOURCE + " are missing from abuse-guard-api");
+            }
+            try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+                Folds folds = parse(reader);
+                for (String target : folds.targets) {
+                    if (!folds.applied(target).equals(target)) {
+                        throw new IllegalStateException(
+                                "The user-name folds " + RESOURCE + " read a target as another: " + target);
+                    }
+                }
+                return folds;
+            } catch (IOException e) {
+                throw new UncheckedIOException("The user-name folds " + RESOURCE + " could not be read", e);
+            }
+        }
+
+        /**
+         * The table of {@code reader}: lines {@code XXXX<TAB>YYYY ZZZZ<TAB># name}, code points in ascending order,
+         * none of them ASCII; {@code #} comment lines and blank lines skipped. ({@link #load} also requires that no
+         * target holds a code point of the table.)
+         *
+         * @throws IllegalStateException if a line is not such a line
+         */
+        static Folds parse(Reader reader) throws IOException {
+            BufferedReader lines = new BufferedReader(reader);
+            int[] codePoints = new int[64];
+            List<String> targets = new ArrayList<>();
+            int number = 0;
+            for (String line; (line = lines.readLine()) != null; ) {
+                number++;
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                String[] fields = line.split("\t", -1);
+                try {
+                    if (fields.length < 2 || fields[1].isEmpty()) {
+                        throw new IllegalArgumentException("not a code point, a tab and its target");
+                    }
+                    int c = Integer.parseInt(fields[0], 16);
+                    if (c < 0x80 || c > Character.MAX_CODE_POINT) {
+                        throw new IllegalArgumentException("code point out of range");
+                    }
+                    if (!targets.isEmpty() && codePoints[targets.size() - 1] >= c) {
+                        throw new IllegalArgumentException("code points out of order");
+                    }
+                    StringBuilder target = new StringBuilder();
+                    for (String hex : fields[1].split(" ", -1)) {
+                        target.appendCodePoint(Integer.parseInt(hex, 16));
+                    }
+                    if (targets.size() == codePoints.length) {
+                        codePoints = Arrays.copyOf(codePoints, 2 * codePoints.length);
+                    }
+                    codePoints[targets.size()] = c;
+                    targets.add(target.toString());
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalStateException(
+                            "The user-name folds " + RESOURCE + " are malformed at line " + number + ": " + line, e);
+                }
+            }
+            if (targets.isEmpty()) {
+                throw new IllegalStateException("The user-name folds " + RESOURCE + " hold no entry");
+            }
+            return new Folds(Arrays.copyOf(codePoints, targets.size()), targets.toArray(new String[0]));
+        }
     }
 }
