@@ -311,7 +311,11 @@ final class Mailboxes {
             // a Turkish locale (probe76a F1: bill@GMA\u0130L.COM and bill@gma\u0131l.com were budgets of their own)
             domain = domain.replace('\u0130', 'i').replace('\u0131', 'i');
         }
-        return DomainNames.normalise(domain, 0, domain.length());
+        String normalised = DomainNames.normalise(domain, 0, domain.length());
+        // a domain no registry can hold is delivered only by an application that reads it carelessly, to what the lists
+        // read it as, not to an inbox of its own (probe85c F1: xn--gmail-.com, g_mail.com, nine accounts on
+        // kim@gmail.com's inbox where three were allowed); one no reading makes registrable is an unusual address
+        return normalised == null ? null : DomainNames.registrableReading(normalised);
     }
 
     /** The inbox's domain: one for the domains a provider delivers to one account alike. */
