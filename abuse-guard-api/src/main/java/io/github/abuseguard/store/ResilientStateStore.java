@@ -1247,9 +1247,21 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
             return addAll(keys, delta, false);
         }
 
-        /** As {@link #addAll}, the remote store's counts below 0 taken as 0 in its step (the fallback's too). */
+        /**
+         * As {@link #addAll}, a count below 0 taken as 0 in the remote store's own atomic step, where the count of each
+         * key is the remote store's alone (nothing of the fallback's left under it); where the fallback holds a part
+         * (a lift during an outage leaves it below 0 on purpose, review158 F3: clamped alone, a lifted ban history read
+         * 3 and escalated the next ban), the count as callers read it, both parts, is brought up by a second add.
+         */
         @Override
         public long[] addAllFromZero(List<String> keys, long delta) {
+            if (ledger != null) {
+                for (String key : keys) {
+                    if (localCount(key) != 0) {
+                        return Counters.super.addAllFromZero(keys, delta);
+                    }
+                }
+            }
             return addAll(keys, delta, true);
         }
 
@@ -1269,9 +1281,19 @@ public final class ResilientStateStore implements StateStore, AutoCloseable {
                         for (String key : keys) {
                             countedLocally(key);
                         }
-                        long[] counts = fromZero
+                        long[] counts = fromZero && ledger == null
                                 ? local.get().addAllFromZero(keys, delta)
                                 : local.get().addAll(keys, delta);
+                        if (fromZero && ledger != null) {
+                            // the count callers read is the fallback's and the last the remote store gave: brought up
+                            // as a whole, below
+                            for (int i = 0; i < counts.length; i++) {
+                                long whole = fromLocal(keys.get(i), counts[i]);
+                                if (whole < delta) {
+                                    counts[i] = local.get().add(keys.get(i), delta - whole);
+                                }
+                            }
+                        }
                         for (int i = 0; i < counts.length; i++) {
                             counts[i] = fromLocal(keys.get(i), counts[i]);
                         }

@@ -71,7 +71,11 @@ final class ContainerAuthentication {
         if (type == null && authenticator != null) {
             type = authenticators.getMethod("getAuthenticationType").invoke(authenticator);
         }
-        return type == null && authenticator == null ? null : String.valueOf(type);
+        // a security handler with no authentication (a web application's default one, forbidding rules only) checks
+        // no password (review158 F5)
+        return type == null || type.toString().isBlank() || type.toString().equalsIgnoreCase("NONE")
+                ? null
+                : type.toString();
     }
 
     private static @Nullable String tomcat(ServletContext context) throws ReflectiveOperationException {

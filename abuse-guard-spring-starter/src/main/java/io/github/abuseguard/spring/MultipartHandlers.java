@@ -153,7 +153,20 @@ final class MultipartHandlers implements Predicate<HttpServletRequest> {
             try {
                 if (mapping.getHandler(probe) != null) {
                     Object pattern = probe.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
-                    return pattern == null ? null : matched(request, mapping, pattern.toString());
+                    if (pattern == null) {
+                        return null;
+                    }
+                    String matched = pattern.toString();
+                    if (byPathOnParameterRefusal && (matched.indexOf('{') >= 0 || matched.indexOf('*') >= 0)) {
+                        // a literal route the mappings passed by for want of a body's field (params), which the
+                        // dispatch sees: spelt by it, and the route table then asks for the handler with the fields
+                        // (review158 F1: /API/X/BALLOTS was spelt by /api/x/{page} while Spring ran the ballots)
+                        String specific = byMethodAndPath(mapping, probe);
+                        if (specific != null) {
+                            matched = specific;
+                        }
+                    }
+                    return matched(request, mapping, matched);
                 }
             } catch (UnsatisfiedServletRequestParameterException refused) {
                 String pattern = byPathOnParameterRefusal ? byMethodAndPath(mapping, probe) : null;

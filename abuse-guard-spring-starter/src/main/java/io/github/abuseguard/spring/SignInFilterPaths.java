@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.security.web.DefaultSecurityFilterChain;
 import org.springframework.security.web.FilterInvocation;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AbstractAuthenticationProcessingFilter;
@@ -120,19 +121,21 @@ final class SignInFilterPaths {
     }
 
     /**
-     * The first of {@code paths} whose {@code GET} the first chain that takes it (in the order Spring Security asks
-     * them) answers with HTTP Basic, and {@code counted} does not count; {@code null} when there is none. A path that
-     * is a pattern is asked with its variables and wildcards given a value.
+     * Where a chain with HTTP Basic answers wrong passwords that {@code counted} does not count: the first of {@code
+     * paths} whose {@code GET} the first chain that takes it (in the order Spring Security asks them) is such a chain
+     * and {@code counted} does not count; or, where such a chain takes none of them (a chain for {@code /actuator/**}
+     * with no rule naming it, one matched by a header or an address: review158 F2) and {@code countedEverywhere} is
+     * false, a description of that chain. {@code null} when there is none. A path that is a pattern is asked with its
+     * variables and wildcards given a value; a matcher that needs more of a request than its path and method takes no
+     * path here (review158 F4: one matched by address failed the start-up).
      */
     static @Nullable String uncountedBasicPath(
-            ListableBeanFactory beans, Collection<String> paths, Predicate<String> counted) {
+            ListableBeanFactory beans, Collection<String> paths, Predicate<String> counted, boolean countedEverywhere) {
         List<SecurityFilterChain> chains =
                 beans.getBeanProvider(SecurityFilterChain.class).orderedStream().toList();
+        java.util.Set<SecurityFilterChain> reached = new java.util.HashSet<>();
         for (String pattern : paths) {
             String path = concrete(pattern);
-            if (counted.test(path)) {
-                continue;
-            }
             HttpServletRequest get;
             try {
                 get = new Attributed(new FilterInvocation("", path, "GET").getHttpRequest());
@@ -140,15 +143,39 @@ final class SignInFilterPaths {
                 continue;
             }
             for (SecurityFilterChain chain : chains) {
-                if (chain.matches(get)) {
-                    if (chain.getFilters().stream().anyMatch(BasicAuthenticationFilter.class::isInstance)) {
+                if (takes(chain, get)) {
+                    reached.add(chain);
+                    if (hasBasic(chain) && !counted.test(path)) {
                         return path;
                     }
                     break;
                 }
             }
         }
+        if (countedEverywhere) {
+            return null;
+        }
+        for (SecurityFilterChain chain : chains) {
+            if (hasBasic(chain) && !reached.contains(chain)) {
+                return "the paths of "
+                        + (chain instanceof DefaultSecurityFilterChain known
+                                ? known.getRequestMatcher().toString()
+                                : chain.toString());
+            }
+        }
         return null;
+    }
+
+    private static boolean takes(SecurityFilterChain chain, HttpServletRequest request) {
+        try {
+            return chain.matches(request);
+        } catch (RuntimeException needsMore) {
+            return false; // a matcher that reads more than the path and method (an address, a header it requires)
+        }
+    }
+
+    private static boolean hasBasic(SecurityFilterChain chain) {
+        return chain.getFilters().stream().anyMatch(BasicAuthenticationFilter.class::isInstance);
     }
 
     /** A path the pattern matches: its variables and wildcards given a value. */

@@ -157,12 +157,16 @@ final class WeakenedProtection implements SmartInitializingSingleton, BeanClassL
         if (properties.engine().routes().exempt() != null) {
             asked.addAll(properties.engine().routes().exempt());
         }
+        String base = environment.getProperty("management.endpoints.web.base-path", "/actuator");
+        asked.add(base.endsWith("/") ? base + "x" : base + "/x");
+        boolean everywhere =
+                counting.stream().anyMatch(pattern -> pattern.toString().strip().equals("/**"));
         String uncounted = BrowserSignIn.uncountedBasicPath(
-                beans, asked, path -> counting.stream().anyMatch(pattern -> pattern.matches(path)));
+                beans, asked, path -> counting.stream().anyMatch(pattern -> pattern.matches(path)), everywhere);
         if (uncounted != null) {
             log.warn(
                     "HTTP Basic is on in a SecurityFilterChain: a wrong password is answered 401 on every path the"
-                            + " chain covers ({} among them), and no failure rule counts such a request there, so its"
+                            + " chain covers ({}), and no failure rule counts such a request there, so its"
                             + " passwords can be guessed without limit; add one, such as abuse-guard.failure.rules.basic:"
                             + " paths [/**] (or the chain's paths), statuses 401, key ip, credential header:Authorization"
                             + " (and keep the health paths in a chain without HTTP Basic)",
@@ -264,8 +268,9 @@ final class WeakenedProtection implements SmartInitializingSingleton, BeanClassL
         static @Nullable String uncountedBasicPath(
                 ListableBeanFactory beans,
                 java.util.Collection<String> paths,
-                java.util.function.Predicate<String> counted) {
-            return SignInFilterPaths.uncountedBasicPath(beans, paths, counted);
+                java.util.function.Predicate<String> counted,
+                boolean countedEverywhere) {
+            return SignInFilterPaths.uncountedBasicPath(beans, paths, counted, countedEverywhere);
         }
 
         /** Whether a chain signs requests in by a header: HTTP Basic, or a Bearer token of a resource server. */
