@@ -288,6 +288,7 @@ public interface KeyResolver {
      */
     static KeyResolver parse(String spec) {
         Objects.requireNonNull(spec, "spec");
+        UserNames.requireTable(); // a jar without it fails at start-up, not at a sign-in (review159 F5)
         List<KeyResolver> parts = new ArrayList<>();
         String[] raws = spec.split("\\+");
         for (String raw : raws) {

@@ -99,7 +99,7 @@ final class UserNames {
         String compatible = withoutIgnorables(Normalizer.normalize(visible, Normalizer.Form.NFKC));
         // the letters a UCA collation weighs as another's at level 1 (probe85a F1, F2): each read as that one, before
         // case and accents are folded, since what it is read as is already folded
-        compatible = folds.applied(compatible);
+        compatible = folds.applied(withPrevowelsAfter(compatible));
         // lower, upper, lower: the capital sharp s (U+1E9E) is ß, then SS, then ss, as ß is. The marks go before
         // (U+0345 folds to a letter, iota) and after it (İ lowers to i and a dot above), and before the edges are
         // stripped again (NFKC makes an Arabic presentation form a space and a mark: probe64c F1)
@@ -500,6 +500,60 @@ final class UserNames {
      * missing or malformed table fails that loudly rather than folding less.
      */
     static final Folds FOLDS = Folds.load();
+
+    /**
+     * {@code text} with each Thai, Lao, New Tai Lue and Tai Viet prevowel written after the letter of its script it stands before,
+     * as UCA collations weigh it (a prevowel and the consonant after it are one contraction, the consonant's weight first):
+     * {@code สมเกียรติ} and {@code สมกเียรติ} are one name to PostgreSQL's ICU collations, and were two keys (review159 F1).
+     */
+    static String withPrevowelsAfter(String text) {
+        int first = -1;
+        for (int i = 0; i < text.length() - 1; i++) {
+            if (isPrevowel(text.charAt(i))) {
+                first = i;
+                break;
+            }
+        }
+        if (first < 0) {
+            return text;
+        }
+        char[] chars = text.toCharArray();
+        for (int i = first; i < chars.length - 1; i++) {
+            if (isPrevowel(chars[i])
+                    && Character.isLetter(chars[i + 1])
+                    && !isPrevowel(chars[i + 1])
+                    && Character.UnicodeBlock.of(chars[i]) == Character.UnicodeBlock.of(chars[i + 1])) {
+                char prevowel = chars[i];
+                chars[i] = chars[i + 1];
+                chars[i + 1] = prevowel;
+                i++;
+            }
+        }
+        return new String(chars);
+    }
+
+    private static boolean isPrevowel(char c) {
+        return (c >= '\u0E40' && c <= '\u0E44')
+                || (c >= '\u0EC0' && c <= '\u0EC4')
+                || (c >= '\u19B5' && c <= '\u19B7')
+                || c == '\u19BA'
+                || c == '\uAAB5'
+                || c == '\uAAB6'
+                || c == '\uAAB9'
+                || c == '\uAABB'
+                || c == '\uAABC';
+    }
+
+    /**
+     * Reads the table now, when keys are configured: a jar or image without it (shaded, minimised, a native image
+     * without the resource) fails at start-up, rather than with an {@link Error} at the first request that keys a
+     * user name (review159 F5).
+     */
+    static void requireTable() {
+        if (FOLDS.size() == 0) {
+            throw new IllegalStateException("The user-name folds " + Folds.RESOURCE + " hold no entry");
+        }
+    }
 
     /**
      * A table of folds: sorted code points and, at the same index, the text each is read as. The bundled table has

@@ -213,25 +213,90 @@ public final class UserNameFoldsGenerator {
                 }
             }
         }
+        expansions(table);
         // a target with a code point of the table (the fold of U+30FF, katakana digraph koto, is its two katakana,
         // which the table reads as hiragana) is folded with the table until none is left: stable, as the key needs
         for (int round = 0; ; round++) {
             UserNames.Folds folds = parse(table);
             boolean changed = false;
+            String example = "";
             for (Map.Entry<Integer, String> entry : table.entrySet()) {
                 String again = inside(entry.getValue(), folds);
                 if (!again.equals(entry.getValue())) {
+                    example = String.format("U+%04X: %s -> %s", entry.getKey(), hex(entry.getValue()), hex(again));
                     entry.setValue(again);
                     changed = true;
                 }
             }
+
             if (!changed) {
                 return table;
             }
             if (round == 10) {
-                throw new IllegalStateException("targets do not settle");
+                throw new IllegalStateException("targets do not settle: " + example);
             }
         }
+    }
+
+    /**
+     * Adds each code point ICU weighs as a sequence of others' weights (a Malayalam chillu as its consonant and virama,
+     * the Yiddish ligature {@code ײ} as {@code יי}, review159 F2), read as the fold of those letters, where its own fold
+     * differs and no group put it in the table.
+     */
+    private static void expansions(TreeMap<Integer, String> table) {
+        Collator collator = levelOne();
+        RuleBasedCollator rules = (RuleBasedCollator) collator;
+        Map<Integer, String> single = new LinkedHashMap<>();
+        for (int c = 0x20; c <= Character.MAX_CODE_POINT; c++) {
+            if (!inUniverse(c)) {
+                continue;
+            }
+            List<Integer> primaries = primaries(rules, Character.toString(c));
+            if (primaries.size() == 1) {
+                single.merge(primaries.get(0), Character.toString(c), (earlier, later) -> earlier);
+            }
+        }
+        for (int c = 0x80; c <= Character.MAX_CODE_POINT; c++) {
+            if (!inUniverse(c) || table.containsKey(c)) {
+                continue;
+            }
+            String member = Character.toString(c);
+            if (!Normalizer.normalize(member, Normalizer.Form.NFKC).equals(member)) {
+                continue;
+            }
+            List<Integer> primaries = primaries(rules, member);
+            if (primaries.size() < 2) {
+                continue;
+            }
+            StringBuilder letters = new StringBuilder();
+            for (int primary : primaries) {
+                String letter = single.get(primary);
+                if (letter == null) {
+                    letters = null;
+                    break;
+                }
+                letters.append(letter);
+            }
+            if (letters == null || collator.compare("x" + member + "x", "x" + letters + "x") != 0) {
+                continue;
+            }
+            String target = fold(letters.toString(), true);
+            if (!target.isEmpty() && !fold(member, true).equals(target)) {
+                table.put(c, target);
+            }
+        }
+    }
+
+    /** The level-1 weights of {@code text}, each with its continuation bits. */
+    private static List<Integer> primaries(RuleBasedCollator collator, String text) {
+        com.ibm.icu.text.CollationElementIterator elements = collator.getCollationElementIterator(text);
+        List<Integer> primaries = new ArrayList<>();
+        for (int element; (element = elements.next()) != com.ibm.icu.text.CollationElementIterator.NULLORDER; ) {
+            if (com.ibm.icu.text.CollationElementIterator.primaryOrder(element) != 0) {
+                primaries.add(element & 0xFFFF00C0);
+            }
+        }
+        return primaries;
     }
 
     /** {@code text} folded with {@code folds} between two {@code x} (a space target is lost at a name's edges). */

@@ -293,13 +293,35 @@ public final class DomainNames {
                 trimHyphens(read, labelStart);
                 read.append('.');
                 labelStart = read.length();
-            } else if (c != '_' && !isSymbol(c) && !(c == '-' && read.length() == labelStart)) {
+            } else if (c != '_' && !isSymbol(c) && !isPunctuation(c) && !(c == '-' && read.length() == labelStart)) {
                 read.appendCodePoint(c);
             }
         }
         trimHyphens(read, labelStart);
+        if (read.length() == 0
+                || read.charAt(0) == '.'
+                || read.indexOf("..") >= 0
+                || read.charAt(read.length() - 1) == '.') {
+            // a label of symbols alone (an emoji domain, 💩.la, review159 F4) reads as no other domain: its own
+            return name;
+        }
         String again = normalise(read.toString());
         return again != null && isRegistrable(again) ? again : null;
+    }
+
+    /** Punctuation IDNA2008 disallows in a label: every kind but the ASCII hyphen (review159 F3: {@code gm‐ail}). */
+    private static boolean isPunctuation(int c) {
+        if (c == '-') {
+            return false;
+        }
+        int type = Character.getType(c);
+        return type == Character.CONNECTOR_PUNCTUATION
+                || type == Character.DASH_PUNCTUATION
+                || type == Character.START_PUNCTUATION
+                || type == Character.END_PUNCTUATION
+                || type == Character.INITIAL_QUOTE_PUNCTUATION
+                || type == Character.FINAL_QUOTE_PUNCTUATION
+                || type == Character.OTHER_PUNCTUATION;
     }
 
     private static void trimHyphens(StringBuilder read, int labelStart) {
@@ -328,7 +350,7 @@ public final class DomainNames {
         for (int i = 0; i < label.length(); ) {
             int c = label.codePointAt(i);
             i += Character.charCount(c);
-            if (isIgnorable(c) || isSymbol(c)) {
+            if (isIgnorable(c) || isSymbol(c) || isPunctuation(c)) {
                 return false;
             }
             beyondAscii |= c >= 0x80;
