@@ -839,6 +839,14 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
         return false;
     }
 
+    /**
+     * Whether the request is risky only for a resource of its own (a rule's {@code history: resource}) its client's
+     * history does not vouch for yet, the client itself having one and showing no other risk signal.
+     */
+    boolean freshResourceOnly(GuardRequest request, RuleState state) {
+        return state.ownHistory != null && history.has(request.client().key()) && !showsRiskSignal(request, state);
+    }
+
     /** Whether the {@code fresh-client} signal counts against the request: its client has no history that vouches. */
     private boolean isFresh(GuardRequest request, RuleState state) {
         if (!state.rule.underAttack().signals().contains(UnderAttack.Signal.FRESH_CLIENT)) {
@@ -1274,10 +1282,15 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             if (client.indexOf(':') < 0) {
                 return guard.isRisky(request, this);
             }
-            return !request.historySettled()
-                    || guard.isRisky(request, this)
-                    || surge.distrusted(client)
-                    || siteBudgetSpent(client);
+            if (!request.historySettled() || surge.distrusted(client) || siteBudgetSpent(client)) {
+                return true;
+            }
+            if (!guard.isRisky(request, this)) {
+                return false;
+            }
+            // a neighbour proved before the mode, asking for a resource the rule's own history does not vouch for (a
+            // card it never looked up): its newcomer attempts, its failures counted in the site's budget (probe85e F1)
+            return !(guard.freshResourceOnly(request, this) && surge.admitsNeighbour(client));
         }
 
         /** Whether the proved /64s of the IPv6 site of {@code client} spent their guesses ({@link #ipv6ProvedSiteFailures}). */

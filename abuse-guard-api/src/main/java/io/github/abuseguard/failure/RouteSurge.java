@@ -392,6 +392,16 @@ final class RouteSurge {
                 && newcomerAttempts.add(clientKey, 1) <= newcomerBudget;
     }
 
+    /**
+     * Whether a /64 of a site under attack on its own, proved before the mode, is let through once more with a request
+     * its history does not vouch for (a gift card it never looked up): one of its first {@code newcomer-attempts} in
+     * the current {@code duration}, counted as a newcomer's are (probe85e F1: a neighbour on the attacker's /48 was
+     * refused every card it had not looked up before, for as long as the attacker kept the mode on).
+     */
+    boolean admitsNeighbour(String clientKey) {
+        return newcomerAttempts.add(clientKey, 1) <= newcomerBudget;
+    }
+
     /** Whether {@code clientKey} earned its history during the route's mode; see {@link #distrustNewcomer}. */
     boolean isNewcomer(String clientKey) {
         return newcomers.isBanned(clientKey);

@@ -36,8 +36,14 @@ class Review159PunctuatedGmailInboxTest {
         List<Integer> statuses = new ArrayList<>();
         statuses.add(signUp("dash.dot@gmail.com"));
         List<String> domains = List.of(
-                "gm\u2010ail.com", "g\u2011mail.com", "gma\u2013il.com", "gmai\u2014l.com",
-                "g\u2019mail.com", "gma\u2027il.com", "gm\u00b7ail.com", "g\u30fbmail.com");
+                "gm\u2010ail.com",
+                "g\u2011mail.com",
+                "gma\u2013il.com",
+                "gmai\u2014l.com",
+                "g\u2019mail.com",
+                "gma\u2027il.com",
+                "gm\u00b7ail.com",
+                "g\u30fbmail.com");
         for (int i = 0; i < domains.size(); i++) {
             statuses.add(signUp("dash.dot+" + i + "@" + domains.get(i)));
         }
