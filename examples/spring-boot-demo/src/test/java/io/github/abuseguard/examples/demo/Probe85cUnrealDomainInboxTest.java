@@ -110,6 +110,31 @@ class Probe85cUnrealDomainInboxTest {
     }
 
     /** RFC 3492 Punycode of one label, without any IDNA mapping or check: what a careless encoder writes. */
+    /**
+     * review159 F3: a dash, quote or middle dot inside a Gmail label (IDNA2008 DISALLOWED, or CONTEXTO out of context)
+     * is read as gmail.com by the lists' careless reading (so the sign-up is allowed), and was an inbox key of its own.
+     */
+    @Test
+    void punctuationInAGmailLabelIsNoNewInbox() throws Exception {
+        List<Integer> statuses = new ArrayList<>();
+        statuses.add(signUp("dash.dot@gmail.com"));
+        List<String> domains = List.of(
+                "gm\u2010ail.com",
+                "g\u2011mail.com",
+                "gma\u2013il.com",
+                "gmai\u2014l.com",
+                "g\u2019mail.com",
+                "gma\u2027il.com",
+                "gm\u00b7ail.com",
+                "g\u30fbmail.com");
+        for (int i = 0; i < domains.size(); i++) {
+            statuses.add(signUp("dash.dot+" + i + "@" + domains.get(i)));
+        }
+        assertThat(statuses.stream().filter(status -> status == 201))
+                .as("%s: one inbox, dashdot@gmail.com", statuses)
+                .hasSizeLessThanOrEqualTo(3);
+    }
+
     static String punycode(String input) {
         int[] cps = input.codePoints().toArray();
         StringBuilder out = new StringBuilder();

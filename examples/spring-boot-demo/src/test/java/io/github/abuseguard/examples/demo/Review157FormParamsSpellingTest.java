@@ -7,11 +7,13 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -29,7 +31,11 @@ import org.springframework.web.util.pattern.PathPatternParser;
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {Operator.NAME, Operator.PASSWORD, Operator.ROLES})
-@Import({Review157FormParamsSpellingTest.CaseInsensitiveRoutes.class, Review157FormParamsSpellingTest.Votes.class})
+@Import({
+    Review157FormParamsSpellingTest.CaseInsensitiveRoutes.class,
+    Review157FormParamsSpellingTest.Votes.class,
+    Review157FormParamsSpellingTest.Ballots.class
+})
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class Review157FormParamsSpellingTest {
     private static final AtomicInteger CLIENTS = new AtomicInteger(1);
@@ -58,6 +64,21 @@ class Review157FormParamsSpellingTest {
         @org.springframework.web.bind.annotation.GetMapping("/api/review157/search/{q}")
         Map<String, String> search(@org.springframework.web.bind.annotation.PathVariable String q) {
             return Map.of("search", "[" + q + "]");
+        }
+    }
+
+    @RestController
+    static class Ballots {
+        @RateLimit(name = "review158-ballot", capacity = 1, period = "1m")
+        @PostMapping(path = "/api/review158/ballots", params = "choice")
+        Map<String, String> ballot(@RequestParam String choice) {
+            return Map.of("ballot", choice);
+        }
+
+        /** Any other page of the section: unlimited. */
+        @PostMapping("/api/review158/{page}")
+        Map<String, String> page(@PathVariable String page) {
+            return Map.of("page", page);
         }
     }
 
@@ -127,6 +148,26 @@ class Review157FormParamsSpellingTest {
         LoopbackClient.Answer second = client.send(address, "POST", "/API/REVIEW157/VOTES", body, "Content-Type", type);
         assertThat(second.status())
                 .as("the second multipart vote within the minute in capitals: " + second.body())
+                .isEqualTo(429);
+    }
+
+    /**
+     * review158 F1: where the mappings, shown no body, choose a route with a variable ({@code /api/review158/{page}})
+     * beside a literal one a form's field selects ({@code params = "choice"}), the capitals were spelt by the variable's
+     * route and passed the ballots' limit.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"/api/review158/ballots", "/API/REVIEW158/BALLOTS", "/api/review158/Ballots"})
+    void theSecondBallotWithinTheMinuteIsRefusedHoweverThePathIsSpelt(String path) throws Exception {
+        LoopbackClient client = new LoopbackClient(port);
+        String address = address();
+        String type = "application/x-www-form-urlencoded";
+        LoopbackClient.Answer first = client.send(address, "POST", path, "choice=a", "Content-Type", type);
+        assertThat(first.body()).as("the ballot handler answers " + path).contains("\"ballot\"");
+        LoopbackClient.Answer second = client.send(address, "POST", path, "choice=a", "Content-Type", type);
+        assertThat(second.status())
+                .as("the second ballot within the minute at " + path + ", which Spring MVC runs with the"
+                        + " once-a-minute handler: " + second.body())
                 .isEqualTo(429);
     }
 }
