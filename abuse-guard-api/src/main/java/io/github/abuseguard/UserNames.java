@@ -502,8 +502,8 @@ final class UserNames {
     static final Folds FOLDS = Folds.load();
 
     /**
-     * {@code text} with each Thai, Lao, New Tai Lue and Tai Viet prevowel written after the letter of its script it stands before,
-     * as UCA collations weigh it (a prevowel and the consonant after it are one contraction, the consonant's weight first):
+     * {@code text} with each Thai, Lao, New Tai Lue and Tai Viet prevowel written after the consonant it stands before, as
+     * UCA collations weigh it (a prevowel and the consonant after it are one contraction, the consonant's weight first):
      * {@code สมเกียรติ} and {@code สมกเียรติ} are one name to PostgreSQL's ICU collations, and were two keys (review159 F1).
      */
     static String withPrevowelsAfter(String text) {
@@ -519,10 +519,7 @@ final class UserNames {
         }
         char[] chars = text.toCharArray();
         for (int i = first; i < chars.length - 1; i++) {
-            if (isPrevowel(chars[i])
-                    && Character.isLetter(chars[i + 1])
-                    && !isPrevowel(chars[i + 1])
-                    && Character.UnicodeBlock.of(chars[i]) == Character.UnicodeBlock.of(chars[i + 1])) {
+            if (isPrevowel(chars[i]) && isConsonant(chars[i + 1])) {
                 char prevowel = chars[i];
                 chars[i] = chars[i + 1];
                 chars[i + 1] = prevowel;
@@ -530,6 +527,15 @@ final class UserNames {
             }
         }
         return new String(chars);
+    }
+
+    /** A consonant of the prevowels' scripts: only before one is a prevowel weighed after (review160 F3). */
+    private static boolean isConsonant(char c) {
+        return (c >= '\u0E01' && c <= '\u0E2E')
+                || (c >= '\u0E81' && c <= '\u0EAE')
+                || (c >= '\u0EDC' && c <= '\u0EDF')
+                || (c >= '\u1980' && c <= '\u19AB')
+                || (c >= '\uAA80' && c <= '\uAAAF');
     }
 
     private static boolean isPrevowel(char c) {

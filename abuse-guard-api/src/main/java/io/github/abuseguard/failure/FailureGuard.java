@@ -1282,15 +1282,18 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
             if (client.indexOf(':') < 0) {
                 return guard.isRisky(request, this);
             }
-            if (!request.historySettled() || surge.distrusted(client) || siteBudgetSpent(client)) {
+            if (!request.historySettled() || surge.distrusted(client)) {
                 return true;
             }
             if (!guard.isRisky(request, this)) {
-                return false;
+                // a resource the /64's own history vouches for (a card it looked up before) goes on under a
+                // per-resource
+                // history, whoever spent the site's budget (review160 F1); under a per-client one it is refused then
+                return ownHistory == null && siteBudgetSpent(client);
             }
             // a neighbour proved before the mode, asking for a resource the rule's own history does not vouch for (a
             // card it never looked up): its newcomer attempts, its failures counted in the site's budget (probe85e F1)
-            return !(guard.freshResourceOnly(request, this) && surge.admitsNeighbour(client));
+            return !guard.freshResourceOnly(request, this) || siteBudgetSpent(client) || !surge.admitsNeighbour(client);
         }
 
         /** Whether the proved /64s of the IPv6 site of {@code client} spent their guesses ({@link #ipv6ProvedSiteFailures}). */

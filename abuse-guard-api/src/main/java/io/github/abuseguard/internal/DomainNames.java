@@ -298,10 +298,11 @@ public final class DomainNames {
             }
         }
         trimHyphens(read, labelStart);
-        if (read.length() == 0
-                || read.charAt(0) == '.'
-                || read.indexOf("..") >= 0
-                || read.charAt(read.length() - 1) == '.') {
+        while (read.length() > 0 && read.charAt(read.length() - 1) == '.') {
+            // a last label of symbols or punctuation alone: the root's dot, gmail.com.✓ is gmail.com (review160 F2)
+            read.setLength(read.length() - 1);
+        }
+        if (read.length() == 0 || read.charAt(0) == '.' || read.indexOf("..") >= 0) {
             // a label of symbols alone (an emoji domain, 💩.la, review159 F4) reads as no other domain: its own
             return name;
         }
