@@ -840,11 +840,12 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
     }
 
     /**
-     * Whether the request is risky only for a resource of its own (a rule's {@code history: resource}) its client's
+     * Whether the request is risky only for a resource of its own (a rule's {@code history: resource}, not {@code
+     * history: rule}, whose mark is the client's) its client's
      * history does not vouch for yet, the client itself having one and showing no other risk signal.
      */
     boolean freshResourceOnly(GuardRequest request, RuleState state) {
-        return state.ownHistory != null && history.has(request.client().key()) && !showsRiskSignal(request, state);
+        return state.perResource && history.has(request.client().key()) && !showsRiskSignal(request, state);
     }
 
     /** Whether the {@code fresh-client} signal counts against the request: its client has no history that vouches. */
@@ -1289,7 +1290,7 @@ public final class FailureGuard extends RuleGuard<FailureRule> {
                 // a resource the /64's own history vouches for (a card it looked up before) goes on under a
                 // per-resource
                 // history, whoever spent the site's budget (review160 F1); under a per-client one it is refused then
-                return ownHistory == null && siteBudgetSpent(client);
+                return !perResource && siteBudgetSpent(client); // review161 F1: history: rule is per client
             }
             // a neighbour proved before the mode, asking for a resource the rule's own history does not vouch for (a
             // card it never looked up): its newcomer attempts, its failures counted in the site's budget (probe85e F1)
