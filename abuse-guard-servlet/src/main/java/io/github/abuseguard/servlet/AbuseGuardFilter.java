@@ -286,8 +286,9 @@ public class AbuseGuardFilter implements Filter {
             return;
         }
         ServletGuardRequest guardRequest = new ServletGuardRequest(request, current.requests);
-        Decision unresolved = UnresolvedPaths.refusal(request.getRequestURI());
-        if (unresolved == null) {
+        String requestUri = request.getRequestURI();
+        Decision unresolved = UnresolvedPaths.refusal(requestUri);
+        if (unresolved == null && UnresolvedPaths.mayDecodeToSeparator(requestUri)) {
             unresolved = UnresolvedPaths.refusalOfDecoded(guardRequest.pathAsSent());
         }
         if (unresolved == null) {
@@ -296,7 +297,7 @@ public class AbuseGuardFilter implements Filter {
         if (unresolved != null && current.engine.refusesUnjudgeablePath(guardRequest, unresolved)) {
             // the guards would judge the resolved path, the application the path as sent (probe45a F3, review46 F2)
             boolean closing = TomcatUnreadBody.closing(request, response, guardRequest);
-            current.problems.write(response, unresolved, request.getRequestURI());
+            current.problems.write(response, unresolved, requestUri);
             if (closing) {
                 TomcatUnreadBody.drop(request);
             }

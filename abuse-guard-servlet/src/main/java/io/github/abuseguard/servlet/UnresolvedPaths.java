@@ -69,6 +69,15 @@ final class UnresolvedPaths {
     }
 
     /**
+     * Whether the container's decoding of {@code requestUri} can make a separator of what the URI shows as part of a
+     * segment (an encoded character, or a backslash Tomcat may read as a slash): only then can the decoded path hold a
+     * segment the URI's own check did not see, so that no other request pays a second scan.
+     */
+    static boolean mayDecodeToSeparator(@Nullable String requestUri) {
+        return requestUri != null && (requestUri.indexOf('%') >= 0 || requestUri.indexOf('\\') >= 0);
+    }
+
+    /**
      * The refusal of a path as the container decoded it (servlet path and path info), or {@code null}: a container that
      * decodes an encoded slash ({@code %2F}: Jetty's {@code UriCompliance.LEGACY} with ambiguous URIs decoded, Tomcat's
      * {@code encodedSolidusHandling="decode"}) makes a {@code ..} or an empty segment of what the request URI shows as one

@@ -68,6 +68,20 @@ class Probe85bJettyContainerAuthTest {
         assertThat(printed).doesNotContain("The container checks passwords itself");
     }
 
+    /**
+     * review158 F5: a security handler that checks no password (a {@code <security-constraint>} with an empty
+     * auth-constraint and no login-config; or the handler every Jetty WebAppContext has, Spring Boot's on Jetty too,
+     * with nothing configured) was warned of as "(null authentication)".
+     */
+    @Test
+    void aSecurityHandlerThatOnlyForbidsOrHoldsNothingIsQuiet() throws Exception {
+        for (boolean forbidding : new boolean[] {true, false}) {
+            String printed =
+                    StandardError.printedBy(() -> start(null, true, forbidding).stop());
+            assertThat(printed).as("forbidding: " + forbidding).doesNotContain("The container checks passwords itself");
+        }
+    }
+
     private static long warnings(String printed, String method) {
         return printed.lines()
                 .filter(line ->
@@ -76,13 +90,25 @@ class Probe85bJettyContainerAuthTest {
     }
 
     private static Server start(Authenticator authenticator) throws Exception {
+        return start(authenticator, authenticator != null, false);
+    }
+
+    /** A context with a security handler where {@code withSecurity}: an authenticator, a forbidding rule, or nothing. */
+    private static Server start(Authenticator authenticator, boolean withSecurity, boolean forbidding)
+            throws Exception {
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler(
-                ServletContextHandler.SESSIONS | (authenticator == null ? 0 : ServletContextHandler.SECURITY));
+                ServletContextHandler.SESSIONS | (withSecurity ? ServletContextHandler.SECURITY : 0));
+        if (forbidding) {
+            ConstraintMapping forbidden = new ConstraintMapping();
+            forbidden.setPathSpec("/private/*");
+            forbidden.setConstraint(Constraint.FORBIDDEN);
+            ((ConstraintSecurityHandler) context.getSecurityHandler()).addConstraintMapping(forbidden);
+        }
         if (authenticator != null) {
             ConstraintSecurityHandler security = (ConstraintSecurityHandler) context.getSecurityHandler();
             HashLoginService users = new HashLoginService("demo");

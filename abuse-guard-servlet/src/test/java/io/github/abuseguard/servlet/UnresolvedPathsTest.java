@@ -3,6 +3,7 @@ package io.github.abuseguard.servlet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -73,5 +74,11 @@ class UnresolvedPathsTest {
     @ValueSource(strings = {"/", "/api/login", "/api/login/", "/files/...", "/files/.x", "/files/x.", "/files/%2e%2e"})
     void aDecodedPathWithDotsInNamesOrATrailingSlashIsKept(String decoded) {
         assertThat(UnresolvedPaths.refusalOfDecoded(decoded)).isNull();
+    }
+
+    @ParameterizedTest(name = "decoded path checked: {0}")
+    @CsvSource({"/api/x/..%2Flogin,true", "/api/x\\..\\login,true", "/api/login,false", "/api/scores/g1;x,false"})
+    void onlyAUriWithSomethingToDecodeHasItsDecodedPathChecked(String uri, boolean checked) {
+        assertThat(UnresolvedPaths.mayDecodeToSeparator(uri)).isEqualTo(checked);
     }
 }

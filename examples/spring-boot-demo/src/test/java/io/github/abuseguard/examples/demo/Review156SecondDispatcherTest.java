@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -23,7 +25,12 @@ import org.springframework.web.util.pattern.PathPatternParser;
  */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {Operator.NAME, Operator.PASSWORD, Operator.ROLES})
+        properties = {
+            Operator.NAME,
+            Operator.PASSWORD,
+            Operator.ROLES,
+            "abuse-guard.proof.required-paths=/api/scores/**,/api/giftcards/**,/legacy/api/scores/**"
+        })
 @Import(Review156SecondDispatcherTest.CaseInsensitiveRoutesAndASecondDispatcher.class)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class Review156SecondDispatcherTest {
@@ -68,6 +75,22 @@ class Review156SecondDispatcherTest {
         LoopbackClient.Answer inCapitals = client.send(address(), "GET", "/API/SCORES/chess", null);
         assertThat(inCapitals.status())
                 .as("the scores handler, run for the path in capitals: " + inCapitals.body())
+                .isEqualTo(403);
+    }
+
+    /**
+     * review157 F2: the spelling put the primary dispatcher's prefix before the second one's patterns, so
+     * /legacy/API/SCORES/chess was never spelt and the property rule written for the legacy paths did not apply.
+     */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {"/api/scores/chess", "/API/SCORES/chess", "/legacy/api/scores/chess", "/legacy/API/SCORES/chess"
+            })
+    void aProofRequiredPathNeedsTheProofUnderEitherDispatcherHoweverSpelt(String path) throws Exception {
+        LoopbackClient.Answer answer = new LoopbackClient(port).send(address(), "GET", path, null);
+        assertThat(answer.status())
+                .as("GET " + path + ", which a DispatcherServlet answers with the scores handler, by a client that"
+                        + " never ran the page's proof: " + answer.body())
                 .isEqualTo(403);
     }
 }
